@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktrace aggregation engine.
+ *
+ * Results live in per-CPU tables, so a handler only touches its own CPU's
+ * cache lines and needs no lock: counters are local_t, whose updates are
+ * safe against an interrupt on the same CPU.  A keyed table is an
+ * open-addressed array of at most capacity keys with no deletion; a key
+ * that finds no free slot within KT_AGG_PROBES steps is counted as
+ * overflow.  A nested handler that sees a slot being claimed skips it, so
+ * a key can appear twice in one table; reads merge by key anyway.
+ *
+ * There are two sets of per-CPU tables.  Handlers add to the set that
+ * agg->epoch selects.  A read-and-clear flips the epoch, waits with
+ * synchronize_rcu() for every handler that may still use the old set
+ * (handlers run with preemption disabled, an RCU read-side section), then
+ * reads and zeroes the old set alone.  Each event lands in exactly one
+ * read: nothing is lost or counted twice, unlike read-then-delete.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/local.h>
+#include "agg.h"
+#include "kunit_export.h"
+
+#define KT_AGG_PROBES	16
+
+enum { KT_ENT_EMPTY, KT_ENT_CLAIMING, KT_ENT_READY };
+
+struct kt_agg_ent {
+	local_t state;
+	u64 key[2];
+	local_t count;
+	local_t sum;
+	local_t slots[];
+};
+
+struct kt_agg_table {
+	local_t overflow;
+	u8 ents[];			/* nr_ents entries of ent_size bytes */
+};
+
+struct kt_agg {
+	struct kt_agg_params p;
+	u32 nr_slots;
+	u32 nr_ents;			/* per table: capacity, or 1 unkeyed */
+	u32 ent_size;
+	u64 div;			/* ns per unit */
+	unsigned int epoch;		/* set handlers add to; readers flip */
+	struct kt_agg_table **tables[2];	/* [epoch][cpu] */
+	u32 *index;			/* merge hash of 2 * nr_ents, readers */
+};
+
+u32 kt_linear_nr_slots(u64 min, u64 max, u64 step)
+{
+	return div64_u64(max - min + step - 1, step) + 2;
+}
+KT_KUNIT_EXPORT(kt_linear_nr_slots);
+
+u32 kt_linear_slot(u64 v, u64 min, u64 max, u64 step)
+{
+	if (v < min)
+		return 0;
+	if (v >= max)
+		return kt_linear_nr_slots(min, max, step) - 1;
+	return div64_u64(v - min, step) + 1;
+}
+KT_KUNIT_EXPORT(kt_linear_slot);
+
+static struct kt_agg_ent *kt_agg_ent(const struct kt_agg *agg,
+				     struct kt_agg_table *t, u32 i)
+{
+	return (struct kt_agg_ent *)(t->ents + (size_t)i * agg->ent_size);
+}
+
+static size_t kt_agg_table_size(const struct kt_agg *agg)
+{
+	return sizeof(struct kt_agg_table) + (size_t)agg->nr_ents * agg->ent_size;
+}
+
+static void kt_agg_free_tables(struct kt_agg *agg)
+{
+	unsigned int e, cpu;
+
+	kvfree(agg->index);
+	for (e = 0; e < 2; e++) {
+		if (!agg->tables[e])
+			continue;
+		for_each_possible_cpu(cpu)
+			kvfree(agg->tables[e][cpu]);
+		kfree(agg->tables[e]);
+	}
+}
+
+static u64 kt_unit_div(u32 unit)
+{
+	switch (unit) {
+	case KTRACE_UNIT_USEC:
+		return NSEC_PER_USEC;
+	case KTRACE_UNIT_MSEC:
+		return NSEC_PER_MSEC;
+	default:
+		return 1;
+	}
+}
+
+struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
+{
+	struct kt_agg *agg;
+	unsigned int e, cpu;
+
+	if (p->capacity && !is_power_of_2(p->capacity))
+		return NULL;
+	agg = kzalloc(sizeof(*agg), GFP_KERNEL);
+	if (!agg)
+		return NULL;
+	agg->p = *p;
+	switch (p->hist) {
+	case KTRACE_HIST_LOG2:
+		agg->nr_slots = KTRACE_LOG2_SLOTS;
+		break;
+	case KTRACE_HIST_LINEAR:
+		agg->nr_slots = kt_linear_nr_slots(p->lin_min, p->lin_max,
+						   p->lin_step);
+		break;
+	default:
+		agg->nr_slots = 0;
+	}
+	agg->nr_ents = p->capacity ?: 1;
+	agg->ent_size = struct_size((struct kt_agg_ent *)NULL, slots,
+				    agg->nr_slots);
+	agg->div = kt_unit_div(p->unit);
+	agg->index = kvcalloc(2 * agg->nr_ents, sizeof(*agg->index),
+			      GFP_KERNEL);
+	if (!agg->index)
+		goto err_free;
+
+	for (e = 0; e < 2; e++) {
+		agg->tables[e] = kcalloc(nr_cpu_ids, sizeof(*agg->tables[e]),
+					 GFP_KERNEL);
+		if (!agg->tables[e])
+			goto err_free;
+		for_each_possible_cpu(cpu) {
+			agg->tables[e][cpu] =
+				kvzalloc_node(kt_agg_table_size(agg), GFP_KERNEL,
+					      cpu_to_node(cpu));
+			if (!agg->tables[e][cpu])
+				goto err_free;
+		}
+	}
+	return agg;
+
+err_free:
+	kt_agg_free_tables(agg);
+	kfree(agg);
+	return NULL;
+}
+KT_KUNIT_EXPORT(kt_agg_create);
+
+void kt_agg_destroy(struct kt_agg *agg)
+{
+	if (!agg)
+		return;
+	kt_agg_free_tables(agg);
+	kfree(agg);
+}
+KT_KUNIT_EXPORT(kt_agg_destroy);
+
+static u32 kt_agg_hash(const u64 key[2], u32 nr)
+{
+	return hash_64(key[0] ^ hash_64(key[1], 64), ilog2(nr));
+}
+
+/* Finds or claims @key's entry in this CPU's table @t. */
+static struct kt_agg_ent *kt_agg_lookup(const struct kt_agg *agg,
+					struct kt_agg_table *t,
+					const u64 key[2])
+{
+	u32 h = kt_agg_hash(key, agg->nr_ents);
+	u32 i, n = min_t(u32, KT_AGG_PROBES, agg->nr_ents);
+	struct kt_agg_ent *ent;
+
+	for (i = 0; i < n; i++) {
+		ent = kt_agg_ent(agg, t, (h + i) & (agg->nr_ents - 1));
+		switch (local_read(&ent->state)) {
+		case KT_ENT_READY:
+			if (ent->key[0] == key[0] && ent->key[1] == key[1])
+				return ent;
+			break;
+		case KT_ENT_EMPTY:
+			if (local_cmpxchg(&ent->state, KT_ENT_EMPTY,
+					  KT_ENT_CLAIMING) != KT_ENT_EMPTY)
+				break;
+			ent->key[0] = key[0];
+			ent->key[1] = key[1];
+			/* Readers on other CPUs check state, then the key. */
+			smp_wmb();
+			local_set(&ent->state, KT_ENT_READY);
+			return ent;
+		}
+	}
+	return NULL;
+}
+
+bool kt_agg_add(struct kt_agg *agg, const u64 key[2], u64 value)
+{
+	unsigned int epoch = READ_ONCE(agg->epoch) & 1;
+	struct kt_agg_table *t = agg->tables[epoch][smp_processor_id()];
+	struct kt_agg_ent *ent;
+	u32 slot;
+
+	if (agg->p.capacity) {
+		ent = kt_agg_lookup(agg, t, key);
+		if (unlikely(!ent)) {
+			local_inc(&t->overflow);
+			return false;
+		}
+	} else {
+		ent = kt_agg_ent(agg, t, 0);
+	}
+
+	if (agg->div > 1)
+		value = div64_u64(value, agg->div);
+	local_inc(&ent->count);
+	local_add(value, &ent->sum);
+	if (agg->p.hist == KTRACE_HIST_LOG2) {
+		slot = kt_log2_slot(value);
+	} else if (agg->p.hist == KTRACE_HIST_LINEAR) {
+		slot = kt_linear_slot(value, agg->p.lin_min, agg->p.lin_max,
+				      agg->p.lin_step);
+	} else {
+		return true;
+	}
+	local_inc(&ent->slots[slot]);
+	return true;
+}
+KT_KUNIT_EXPORT(kt_agg_add);
+
+u32 kt_agg_nr_slots(const struct kt_agg *agg)
+{
+	return agg->nr_slots;
+}
+KT_KUNIT_EXPORT(kt_agg_nr_slots);
+
+u32 kt_agg_hist(const struct kt_agg *agg)
+{
+	return agg->p.hist;
+}
+KT_KUNIT_EXPORT(kt_agg_hist);
+
+u32 kt_agg_unit(const struct kt_agg *agg)
+{
+	return agg->p.unit;
+}
+KT_KUNIT_EXPORT(kt_agg_unit);
+
+u32 kt_agg_entry_size(const struct kt_agg *agg)
+{
+	return struct_size((struct ktrace_agg_entry *)NULL, slots,
+			   agg->nr_slots);
+}
+KT_KUNIT_EXPORT(kt_agg_entry_size);
+
+u32 kt_agg_max_entries(const struct kt_agg *agg)
+{
+	return agg->nr_ents;
+}
+KT_KUNIT_EXPORT(kt_agg_max_entries);
+
+/* Finds or appends @key among the @nr merged entries in @buf. */
+static struct ktrace_agg_entry *kt_agg_out(const struct kt_agg *agg,
+					   void *buf, u32 *index, u32 *nr,
+					   const u64 key[2])
+{
+	u32 size = kt_agg_entry_size(agg), mask = 2 * agg->nr_ents - 1;
+	u32 h = kt_agg_hash(key, 2 * agg->nr_ents), i;
+	struct ktrace_agg_entry *out;
+
+	/* index[] maps hash positions to entry numbers + 1 (0 = free). */
+	for (i = 0; i <= mask; i++, h = (h + 1) & mask) {
+		if (!index[h]) {
+			if (*nr == agg->nr_ents)
+				return NULL;
+			out = buf + (size_t)*nr * size;
+			out->key[0] = key[0];
+			out->key[1] = key[1];
+			index[h] = ++*nr;
+			return out;
+		}
+		out = buf + (size_t)(index[h] - 1) * size;
+		if (out->key[0] == key[0] && out->key[1] == key[1])
+			return out;
+	}
+	return NULL;
+}
+
+static void kt_agg_merge(const struct kt_agg *agg, struct kt_agg_table *t,
+			 void *buf, u32 *index, u32 *nr, u64 *overflow)
+{
+	struct ktrace_agg_entry *out;
+	struct kt_agg_ent *ent;
+	u32 i, s;
+
+	*overflow += local_read(&t->overflow);
+	for (i = 0; i < agg->nr_ents; i++) {
+		ent = kt_agg_ent(agg, t, i);
+		if (agg->p.capacity &&
+		    local_read(&ent->state) != KT_ENT_READY)
+			continue;
+		/* Pairs with smp_wmb() in kt_agg_lookup(). */
+		smp_rmb();
+		out = kt_agg_out(agg, buf, index, nr, ent->key);
+		if (!out) {
+			*overflow += local_read(&ent->count);
+			continue;
+		}
+		out->count += local_read(&ent->count);
+		out->sum += local_read(&ent->sum);
+		for (s = 0; s < agg->nr_slots; s++)
+			out->slots[s] += local_read(&ent->slots[s]);
+	}
+}
+
+u32 kt_agg_read(struct kt_agg *agg, bool clear, void *buf, u64 *overflow)
+{
+	unsigned int epoch = agg->epoch & 1, cpu;
+	u32 *index = agg->index, nr = 0;
+
+	memset(buf, 0, (size_t)agg->nr_ents * kt_agg_entry_size(agg));
+	memset(index, 0, 2 * agg->nr_ents * sizeof(*index));
+	*overflow = 0;
+
+	if (clear) {
+		WRITE_ONCE(agg->epoch, epoch ^ 1);
+		/* No handler still adds to the old set after this. */
+		synchronize_rcu();
+	}
+	for_each_possible_cpu(cpu)
+		kt_agg_merge(agg, agg->tables[epoch][cpu], buf, index, &nr,
+			     overflow);
+	if (clear)
+		for_each_possible_cpu(cpu)
+			memset(agg->tables[epoch][cpu], 0,
+			       kt_agg_table_size(agg));
+	/* An unkeyed result with no event is no entry at all. */
+	if (!agg->p.capacity && nr == 1 &&
+	    !((struct ktrace_agg_entry *)buf)->count) {
+		memset(buf, 0, kt_agg_entry_size(agg));
+		nr = 0;
+	}
+	return nr;
+}
+KT_KUNIT_EXPORT(kt_agg_read);

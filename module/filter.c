@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktrace filters: task (pid, tgid, comm, cgroup v2 subtree) and device.
+ * Pids are those of the initial pid namespace.
+ */
+#include <linux/cgroup.h>
+#include <linux/err.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+#include "filter.h"
+#include "kunit_export.h"
+
+int kt_filter_init(struct kt_filter *f, const struct ktrace_enable *en)
+{
+	memset(f, 0, sizeof(*f));
+	f->flags = en->flags & KT_FILTER_FLAGS;
+	f->pid = en->pid;
+	f->tgid = en->tgid;
+	f->dev = en->dev;
+	strscpy(f->comm, en->comm, sizeof(f->comm));
+	if (f->flags & KTRACE_ENABLE_CGROUP) {
+		f->cgrp = cgroup_get_from_fd(en->cgroup_fd);
+		if (IS_ERR(f->cgrp)) {
+			f->cgrp = NULL;
+			return -EBADF;
+		}
+	}
+	return 0;
+}
+KT_KUNIT_EXPORT(kt_filter_init);
+
+void kt_filter_fini(struct kt_filter *f)
+{
+	if (f->cgrp)
+		cgroup_put(f->cgrp);
+	f->cgrp = NULL;
+}
+KT_KUNIT_EXPORT(kt_filter_fini);
+
+bool kt_filter_task(const struct kt_filter *f, struct task_struct *task)
+{
+	bool under;
+
+	if (!(f->flags & ~KTRACE_ENABLE_DEV))
+		return true;
+	if ((f->flags & KTRACE_ENABLE_PID) && task->pid != f->pid)
+		return false;
+	if ((f->flags & KTRACE_ENABLE_TGID) && task->tgid != f->tgid)
+		return false;
+	if ((f->flags & KTRACE_ENABLE_COMM) &&
+	    strncmp(task->comm, f->comm, sizeof(f->comm)))
+		return false;
+	if (f->flags & KTRACE_ENABLE_CGROUP) {
+		rcu_read_lock();
+		under = task_under_cgroup_hierarchy(task, f->cgrp);
+		rcu_read_unlock();
+		if (!under)
+			return false;
+	}
+	return true;
+}
+KT_KUNIT_EXPORT(kt_filter_task);

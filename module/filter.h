@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktrace filters: which tasks and devices an instance records.  Evaluated
+ * where an event is attributed to a task (for block I/O, at insert/issue,
+ * never in the completion interrupt).
+ */
+#ifndef _KTRACE_FILTER_H
+#define _KTRACE_FILTER_H
+
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include "../uapi/ktrace.h"
+
+struct cgroup;
+
+struct kt_filter {
+	u64 flags;			/* KTRACE_ENABLE_{PID,TGID,COMM,CGROUP,DEV} */
+	u32 pid;
+	u32 tgid;
+	u32 dev;
+	char comm[KTRACE_COMM_LEN];
+	struct cgroup *cgrp;		/* reference held while enabled */
+};
+
+#define KT_FILTER_FLAGS (KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID | \
+			 KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP | \
+			 KTRACE_ENABLE_DEV)
+
+/* Fills @f from an enable request; takes a cgroup reference. */
+int kt_filter_init(struct kt_filter *f, const struct ktrace_enable *en);
+void kt_filter_fini(struct kt_filter *f);
+
+/* Whether @task passes the task filters of @f (pid, tgid, comm, cgroup). */
+bool kt_filter_task(const struct kt_filter *f, struct task_struct *task);
+
+static inline bool kt_filter_dev(const struct kt_filter *f, u32 dev)
+{
+	return !(f->flags & KTRACE_ENABLE_DEV) || f->dev == dev;
+}
+
+#endif /* _KTRACE_FILTER_H */

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktrace probe framework: the registry of probes, refcounted attachment,
+ * and tracepoints looked up by name.
+ *
+ * kt_probe_lock serializes enabling and disabling.  A probe's hooks are
+ * attached for its first instance and detached after its last; instances
+ * are published on probe->insts with list_add_rcu() and handlers, which
+ * run with preemption disabled, walk the list under RCU.  Nothing an
+ * instance owns is freed before synchronize_rcu() (or the tracepoint
+ * unregistration, which waits the same way) has returned.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include "kunit_export.h"
+#include "probe.h"
+
+DEFINE_MUTEX(kt_probe_lock);
+KT_KUNIT_EXPORT(kt_probe_lock);
+
+static const struct kt_probe_ops *const kt_probe_table[] = {
+	&kt_probe_block_latency,
+	&kt_probe_sys_enter,
+};
+
+static struct kt_probe kt_probes[ARRAY_SIZE(kt_probe_table)];
+
+void kt_probes_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kt_probes); i++) {
+		kt_probes[i].ops = kt_probe_table[i];
+		INIT_LIST_HEAD(&kt_probes[i].insts);
+	}
+}
+
+unsigned int kt_probe_count(void)
+{
+	return ARRAY_SIZE(kt_probes);
+}
+KT_KUNIT_EXPORT(kt_probe_count);
+
+struct kt_probe *kt_probe_at(unsigned int i)
+{
+	return i < ARRAY_SIZE(kt_probes) ? &kt_probes[i] : NULL;
+}
+KT_KUNIT_EXPORT(kt_probe_at);
+
+struct kt_probe *kt_probe_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kt_probes); i++)
+		if (!strcmp(kt_probes[i].ops->name, name))
+			return &kt_probes[i];
+	return NULL;
+}
+KT_KUNIT_EXPORT(kt_probe_find);
+
+int kt_probe_enable(struct kt_inst *inst)
+{
+	struct kt_probe *probe = inst->probe;
+	int slot, err = 0;
+
+	mutex_lock(&kt_probe_lock);
+	slot = ffz(probe->slots);
+	if (probe->slots == ~0ULL) {
+		err = -ENOSPC;
+		goto out_unlock;
+	}
+	if (!probe->users) {
+		err = probe->ops->attach(probe);
+		if (err)
+			goto out_unlock;
+	}
+	probe->users++;
+	probe->slots |= BIT_ULL(slot);
+	inst->slot = slot;
+	list_add_tail_rcu(&inst->node, &probe->insts);
+out_unlock:
+	mutex_unlock(&kt_probe_lock);
+	return err;
+}
+KT_KUNIT_EXPORT(kt_probe_enable);
+
+void kt_probe_disable(struct kt_inst *inst)
+{
+	struct kt_probe *probe = inst->probe;
+	bool detached = false;
+
+	mutex_lock(&kt_probe_lock);
+	list_del_rcu(&inst->node);
+	probe->slots &= ~BIT_ULL(inst->slot);
+	if (!--probe->users) {
+		probe->ops->detach(probe);
+		detached = true;
+	}
+	mutex_unlock(&kt_probe_lock);
+	/* Detaching waited for handlers already; otherwise wait here. */
+	if (!detached)
+		synchronize_rcu();
+}
+KT_KUNIT_EXPORT(kt_probe_disable);
+
+struct kt_tp_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void kt_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct kt_tp_lookup *lookup = priv;
+
+	if (!lookup->tp && !strcmp(tp->name, lookup->name))
+		lookup->tp = tp;
+}
+
+struct tracepoint *kt_tracepoint_find(const char *name)
+{
+	struct kt_tp_lookup lookup = { .name = name };
+
+	for_each_kernel_tracepoint(kt_tp_match, &lookup);
+	return lookup.tp;
+}
+KT_KUNIT_EXPORT(kt_tracepoint_find);
+
+int kt_tp_register(struct kt_tp_hook *hooks, unsigned int n, void *data)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		hooks[i].tp = kt_tracepoint_find(hooks[i].name);
+		if (!hooks[i].tp) {
+			pr_warn("tracepoint %s not found\n", hooks[i].name);
+			err = -ENOENT;
+			goto err_unregister;
+		}
+		err = tracepoint_probe_register(hooks[i].tp, hooks[i].func,
+						data);
+		if (err)
+			goto err_unregister;
+	}
+	return 0;
+
+err_unregister:
+	kt_tp_unregister(hooks, i, data);
+	return err;
+}
+KT_KUNIT_EXPORT(kt_tp_register);
+
+void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		tracepoint_probe_unregister(hooks[i].tp, hooks[i].func, data);
+	tracepoint_synchronize_unregister();
+}
+KT_KUNIT_EXPORT(kt_tp_unregister);

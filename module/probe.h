@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktrace probe framework.  A probe is a small ops table in a static
+ * registry, one file each in module/probes.  Each KTRACE_IOC_ENABLE creates
+ * an instance with its own filters and results; the probe's hooks are attached when its first
+ * instance is enabled and detached after its last one goes.  Handlers walk
+ * the probe's instance list under RCU (they run with preemption disabled).
+ */
+#ifndef _KTRACE_PROBE_H
+#define _KTRACE_PROBE_H
+
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/tracepoint.h>
+#include <linux/types.h>
+#include "../uapi/ktrace.h"
+#include "agg.h"
+#include "filter.h"
+#include "ring.h"
+
+struct kt_probe;
+struct kt_inst;
+
+struct kt_probe_ops {
+	const char *name;
+	const char *desc;
+	u32 kind;		/* KTRACE_KIND_* */
+	u32 keys;		/* bit (1 << KTRACE_KEY_*) per supported key */
+	u64 flags;		/* KTRACE_ENABLE_* accepted */
+	u64 opts;		/* probe-specific option bits accepted */
+	u32 capacity;		/* keyed-table capacity */
+	u32 rec_size;		/* largest record a streaming probe writes */
+	/* Hooks up the probe for its first instance. */
+	int (*attach)(struct kt_probe *probe);
+	/* Unhooks it after the last; returns once no handler runs. */
+	void (*detach)(struct kt_probe *probe);
+};
+
+struct kt_probe {
+	const struct kt_probe_ops *ops;
+	unsigned int users;		/* enabled instances, kt_probe_lock */
+	u64 slots;			/* instance slots in use, kt_probe_lock */
+	struct list_head insts;		/* RCU; written under kt_probe_lock */
+	void *priv;			/* the probe's own state while attached */
+};
+
+/* Per-CPU counters of an instance, summed by KTRACE_IOC_STATS. */
+struct kt_inst_stats {
+	u64 hits;
+	u64 filtered;
+	u64 recorded;
+	u64 drop_table_full;
+	u64 drop_ring[4];		/* by enum kt_drop */
+	u64 drop_no_start;
+	u64 drop_inflight_full;
+	u64 time_ns;
+	u64 time_samples;
+};
+
+/*
+ * An enabled probe in one open file.  Everything but the per-CPU stats and
+ * the results is set before the instance is published to handlers and
+ * never changes after.
+ */
+struct kt_inst {
+	struct list_head node;		/* in probe->insts */
+	struct kt_probe *probe;
+	u32 id;
+	u32 slot;			/* bit of this instance in its probe */
+	u32 key;			/* KTRACE_KEY_* */
+	u64 opts;
+	u64 enabled_ns;			/* ktime_get_ns() when enabled */
+	struct kt_filter filter;
+	char symbol[KTRACE_SYMBOL_LEN];
+	struct kt_agg *agg;		/* aggregating probes */
+	struct kt_ring_set *rings;	/* streaming probes */
+	struct kt_inst_stats __percpu *stats;
+};
+
+extern struct mutex kt_probe_lock;
+
+void kt_probes_init(void);
+struct kt_probe *kt_probe_find(const char *name);
+unsigned int kt_probe_count(void);
+struct kt_probe *kt_probe_at(unsigned int i);
+
+/*
+ * Publishes @inst to its probe's handlers, attaching the probe if first.
+ * Gives the instance a slot: a probe has at most 64 instances (-ENOSPC).
+ */
+int kt_probe_enable(struct kt_inst *inst);
+/* Unpublishes @inst; when this returns no handler can still see it. */
+void kt_probe_disable(struct kt_inst *inst);
+
+/* Finds a built-in tracepoint by name ("block_rq_issue"). */
+struct tracepoint *kt_tracepoint_find(const char *name);
+
+struct kt_tp_hook {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;		/* set by kt_tp_register() */
+};
+
+/* Registers all of @hooks with @data, or none of them. */
+int kt_tp_register(struct kt_tp_hook *hooks, unsigned int n, void *data);
+/* Unregisters them and waits for running handlers to finish. */
+void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data);
+
+/* Counts a hit; returns a start time when this hit is timed, else 0. */
+static inline u64 kt_hit_begin(struct kt_inst *inst)
+{
+	u64 n = this_cpu_add_return(inst->stats->hits, 1);
+
+	return n % KTRACE_STATS_TIME_SAMPLE ? 0 : local_clock();
+}
+
+static inline void kt_hit_end(struct kt_inst *inst, u64 t0)
+{
+	if (t0) {
+		this_cpu_add(inst->stats->time_ns, local_clock() - t0);
+		this_cpu_inc(inst->stats->time_samples);
+	}
+}
+
+/* Aggregates @value under @key for @inst, counting the outcome. */
+static inline void kt_inst_add(struct kt_inst *inst, const u64 key[2],
+			       u64 value)
+{
+	if (kt_agg_add(inst->agg, key, value))
+		this_cpu_inc(inst->stats->recorded);
+	else
+		this_cpu_inc(inst->stats->drop_table_full);
+}
+
+/* Reserves a streamed record for @inst on this CPU, counting drops. */
+static inline struct ktrace_rec *kt_inst_reserve(struct kt_inst *inst,
+						 u32 len, u16 type)
+{
+	enum kt_drop drop;
+	struct ktrace_rec *rec;
+
+	rec = kt_ring_reserve(kt_ring_this_cpu(inst->rings), len, type,
+			      inst->id, &drop);
+	if (!rec)
+		this_cpu_inc(inst->stats->drop_ring[drop]);
+	return rec;
+}
+
+static inline void kt_inst_commit(struct kt_inst *inst, struct ktrace_rec *rec)
+{
+	kt_ring_commit(kt_ring_this_cpu(inst->rings), rec);
+	this_cpu_inc(inst->stats->recorded);
+}
+
+/* The probes, one per file in module/probes/. */
+extern const struct kt_probe_ops kt_probe_block_latency;
+extern const struct kt_probe_ops kt_probe_sys_enter;
+
+#endif /* _KTRACE_PROBE_H */

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * block_latency: block I/O latency from block_rq_issue (or, with
+ * KTRACE_BLOCK_LATENCY_QUEUED, block_rq_insert) to block_rq_complete, as a
+ * log2 histogram, whole or per disk, per I/O flags or per process.
+ *
+ * Requests in flight are kept in a fixed open-addressed table keyed by the
+ * request pointer, claimed with cmpxchg() and released with a
+ * store-release, so issue and completion may run on different CPUs with
+ * no lock.  The request is attributed to a task where it is inserted or
+ * issued, the submitter's context, never in the completion interrupt: each
+ * instance's filters are evaluated there and the result kept as a bit per
+ * instance in the entry.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include "../probe.h"
+
+#define KT_BLK_INFLIGHT		4096	/* requests tracked at once */
+#define KT_BLK_PROBES		32	/* slots searched per request */
+#define KT_BLK_STALE_NS		(30ULL * NSEC_PER_SEC)
+
+struct kt_blk_req {
+	struct request *rq;	/* owner; NULL when free */
+	u64 start_ns;		/* insert or issue time, 0 while claiming */
+	u64 insert_ns;		/* 0 when not seen at insert */
+	u64 issue_ns;		/* 0 until issued */
+	u64 match;		/* instances whose filters the submitter passed */
+	u32 pid;
+	u32 tgid;
+	u32 dev;
+	u32 io_flags;		/* KTRACE_IO_* */
+};
+
+struct kt_blk {
+	struct kt_blk_req reqs[KT_BLK_INFLIGHT];
+};
+
+static u32 kt_blk_hash(struct request *rq)
+{
+	return hash_ptr(rq, ilog2(KT_BLK_INFLIGHT));
+}
+
+static struct kt_blk_req *kt_blk_find(struct kt_blk *blk, struct request *rq)
+{
+	u32 h = kt_blk_hash(rq), i;
+	struct kt_blk_req *req;
+
+	for (i = 0; i < KT_BLK_PROBES; i++) {
+		req = &blk->reqs[(h + i) % KT_BLK_INFLIGHT];
+		/* Pairs with the store-release in kt_blk_claim(). */
+		if (READ_ONCE(req->rq) == rq && smp_load_acquire(&req->start_ns))
+			return req;
+	}
+	return NULL;
+}
+
+/*
+ * Claims a free entry for @rq.  An entry older than KT_BLK_STALE_NS is
+ * reclaimed: requests merged away after insert never complete.
+ */
+static struct kt_blk_req *kt_blk_claim(struct kt_blk *blk, struct request *rq,
+				       u64 now)
+{
+	u32 h = kt_blk_hash(rq), i;
+	struct kt_blk_req *req;
+	struct request *old;
+
+	for (i = 0; i < KT_BLK_PROBES; i++) {
+		req = &blk->reqs[(h + i) % KT_BLK_INFLIGHT];
+		old = READ_ONCE(req->rq);
+		if (old) {
+			u64 start = READ_ONCE(req->start_ns);
+
+			if (!start || now - start < KT_BLK_STALE_NS)
+				continue;
+		}
+		if (cmpxchg(&req->rq, old, rq) == old) {
+			WRITE_ONCE(req->start_ns, 0);
+			return req;
+		}
+	}
+	return NULL;
+}
+
+static void kt_blk_release(struct kt_blk_req *req)
+{
+	WRITE_ONCE(req->start_ns, 0);
+	smp_store_release(&req->rq, NULL);
+}
+
+static u32 kt_blk_io_flags(const struct request *rq)
+{
+	blk_opf_t opf = rq->cmd_flags;
+	u32 flags;
+
+	switch (opf & REQ_OP_MASK) {
+	case REQ_OP_READ:
+		flags = KTRACE_IO_OP_READ;
+		break;
+	case REQ_OP_WRITE:
+		flags = KTRACE_IO_OP_WRITE;
+		break;
+	case REQ_OP_FLUSH:
+		flags = KTRACE_IO_OP_FLUSH;
+		break;
+	case REQ_OP_DISCARD:
+		flags = KTRACE_IO_OP_DISCARD;
+		break;
+	default:
+		flags = KTRACE_IO_OP_OTHER;
+	}
+	if (opf & REQ_SYNC)
+		flags |= KTRACE_IO_SYNC;
+	if (opf & REQ_META)
+		flags |= KTRACE_IO_META;
+	if (opf & REQ_FUA)
+		flags |= KTRACE_IO_FUA;
+	if (opf & REQ_PREFLUSH)
+		flags |= KTRACE_IO_PREFLUSH;
+	return flags;
+}
+
+static u32 kt_blk_dev(const struct request *rq)
+{
+	struct gendisk *disk = rq->q->disk;
+
+	return disk ? disk_devt(disk) : 0;
+}
+
+/* Evaluates every instance's filters on the submitting task. */
+static u64 kt_blk_match(struct kt_probe *probe, u32 dev)
+{
+	struct kt_inst *inst;
+	u64 match = 0, t0;
+
+	list_for_each_entry_rcu(inst, &probe->insts, node) {
+		t0 = kt_hit_begin(inst);
+		if (kt_filter_dev(&inst->filter, dev) &&
+		    kt_filter_task(&inst->filter, current))
+			match |= BIT_ULL(inst->slot);
+		else
+			this_cpu_inc(inst->stats->filtered);
+		kt_hit_end(inst, t0);
+	}
+	return match;
+}
+
+static void kt_blk_count_inflight_full(struct kt_probe *probe, u64 match)
+{
+	struct kt_inst *inst;
+
+	list_for_each_entry_rcu(inst, &probe->insts, node)
+		if (match & BIT_ULL(inst->slot))
+			this_cpu_inc(inst->stats->drop_inflight_full);
+}
+
+static bool kt_blk_any_queued(struct kt_probe *probe)
+{
+	struct kt_inst *inst;
+
+	list_for_each_entry_rcu(inst, &probe->insts, node)
+		if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED)
+			return true;
+	return false;
+}
+
+/* Starts tracking @rq at insert (queued time) or issue. */
+static void kt_blk_start(struct kt_probe *probe, struct request *rq,
+			 bool insert)
+{
+	struct kt_blk *blk = probe->priv;
+	struct kt_blk_req *req;
+	u64 now = ktime_get_ns();
+	u32 dev = kt_blk_dev(rq);
+	u64 match;
+
+	req = insert ? NULL : kt_blk_find(blk, rq);
+	if (req) {
+		/* Inserted earlier: the submitter was attributed then. */
+		WRITE_ONCE(req->issue_ns, now);
+		return;
+	}
+	match = kt_blk_match(probe, dev);
+	if (!match)
+		return;
+	req = kt_blk_claim(blk, rq, now);
+	if (!req) {
+		kt_blk_count_inflight_full(probe, match);
+		return;
+	}
+	req->insert_ns = insert ? now : 0;
+	req->issue_ns = insert ? 0 : now;
+	req->match = match;
+	req->pid = current->pid;
+	req->tgid = current->tgid;
+	req->dev = dev;
+	req->io_flags = kt_blk_io_flags(rq);
+	/* Publishes the fields above to kt_blk_find() on any CPU. */
+	smp_store_release(&req->start_ns, now);
+}
+
+static void kt_blk_on_insert(void *data, struct request *rq)
+{
+	struct kt_probe *probe = data;
+
+	if (kt_blk_any_queued(probe))
+		kt_blk_start(probe, rq, true);
+}
+
+static void kt_blk_on_issue(void *data, struct request *rq)
+{
+	kt_blk_start(data, rq, false);
+}
+
+static void kt_blk_key(const struct kt_inst *inst,
+		       const struct kt_blk_req *req, u64 key[2])
+{
+	key[1] = 0;
+	switch (inst->key) {
+	case KTRACE_KEY_DEV:
+		key[0] = req->dev;
+		break;
+	case KTRACE_KEY_FLAGS:
+		key[0] = req->io_flags;
+		break;
+	case KTRACE_KEY_PID:
+		key[0] = req->pid;
+		key[1] = req->tgid;
+		break;
+	case KTRACE_KEY_TGID:
+		key[0] = req->tgid;
+		break;
+	default:
+		key[0] = 0;
+	}
+}
+
+static void kt_blk_on_complete(void *data, struct request *rq,
+			       blk_status_t error, unsigned int nr_bytes)
+{
+	struct kt_probe *probe = data;
+	struct kt_blk_req *req;
+	struct kt_inst *inst;
+	u64 now, start, key[2];
+
+	req = kt_blk_find(probe->priv, rq);
+	if (!req) {
+		list_for_each_entry_rcu(inst, &probe->insts, node)
+			this_cpu_inc(inst->stats->drop_no_start);
+		return;
+	}
+	now = ktime_get_ns();
+	list_for_each_entry_rcu(inst, &probe->insts, node) {
+		if (!(req->match & BIT_ULL(inst->slot)) ||
+		    req->start_ns < inst->enabled_ns)
+			continue;
+		start = req->issue_ns;
+		if ((inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) && req->insert_ns)
+			start = req->insert_ns;
+		if (!start) {
+			/* Completed without an issue: nothing to measure. */
+			this_cpu_inc(inst->stats->drop_no_start);
+			continue;
+		}
+		kt_blk_key(inst, req, key);
+		kt_inst_add(inst, key, now - start);
+	}
+	kt_blk_release(req);
+}
+
+static struct kt_tp_hook kt_blk_hooks[] = {
+	{ .name = "block_rq_insert", .func = kt_blk_on_insert },
+	{ .name = "block_rq_issue", .func = kt_blk_on_issue },
+	{ .name = "block_rq_complete", .func = kt_blk_on_complete },
+};
+
+static int kt_blk_attach(struct kt_probe *probe)
+{
+	int err;
+
+	probe->priv = kvzalloc(sizeof(struct kt_blk), GFP_KERNEL);
+	if (!probe->priv)
+		return -ENOMEM;
+	err = kt_tp_register(kt_blk_hooks, ARRAY_SIZE(kt_blk_hooks), probe);
+	if (err) {
+		kvfree(probe->priv);
+		probe->priv = NULL;
+	}
+	return err;
+}
+
+static void kt_blk_detach(struct kt_probe *probe)
+{
+	kt_tp_unregister(kt_blk_hooks, ARRAY_SIZE(kt_blk_hooks), probe);
+	kvfree(probe->priv);
+	probe->priv = NULL;
+}
+
+const struct kt_probe_ops kt_probe_block_latency = {
+	.name = "block_latency",
+	.desc = "block I/O latency, issue (or insert) to completion",
+	.kind = KTRACE_KIND_HIST,
+	.keys = BIT(KTRACE_KEY_NONE) | BIT(KTRACE_KEY_DEV) |
+		BIT(KTRACE_KEY_FLAGS) | BIT(KTRACE_KEY_PID) |
+		BIT(KTRACE_KEY_TGID),
+	.flags = KT_FILTER_FLAGS | KTRACE_ENABLE_LINEAR,
+	.opts = KTRACE_BLOCK_LATENCY_QUEUED,
+	.capacity = 1024,
+	.attach = kt_blk_attach,
+	.detach = kt_blk_detach,
+};

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Installs the Debian packages ktrace needs to build the module, the
+# userspace tools, the kernels and the QEMU guests.  Idempotent: when every
+# package is present it only runs dpkg-query and returns within a second.
+set -euo pipefail
+
+packages=(
+	build-essential flex bison bc libssl-dev libelf-dev dwarves
+	kmod cpio xz-utils zstd rsync python3
+	qemu-system-x86 busybox-static
+	clang llvm libbpf-dev bpftool
+	linux-source-6.1
+)
+
+# bookworm-backports carries the 6.12 stock kernel the tests run on.
+backports=/etc/apt/sources.list.d/ktrace-backports.sources
+need_update=0
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	echo "deps: adding bookworm-backports to apt sources"
+	cat > "$backports" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	need_update=1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+
+if [ ${#missing[@]} -gt 0 ] || [ $need_update -eq 1 ]; then
+	echo "deps: installing ${missing[*]:-(none)}"
+	$sudo apt-get update -qq
+	[ ${#missing[@]} -eq 0 ] ||
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null
+fi

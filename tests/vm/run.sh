@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boots a ktrace test guest under QEMU and runs one command in it.
+#
+#   run.sh [options] -- COMMAND
+#     -k, --kernel NAME     test (default), stock-6.1 or stock-6.12
+#     -p, --payload DIR     copied to /ktrace in the guest (default: none)
+#     -t, --timeout SECS    kill a hung guest after SECS (default 600)
+#     -o, --out DIR         keep console.log and output.log there
+#     -i, --interactive     a shell on the console instead of COMMAND
+#
+# Guests run under TCG with 2 vCPUs and a 512 MiB virtio-blk disk (/dev/vda)
+# backed by a sparse file; KTRACE_KVM=1 opts into KVM.  The exit status is
+# the command's, except that the run fails when the guest hangs or dies, or
+# when the kernel console shows a BUG, WARNING, KASAN, lockdep, kmemleak or
+# Call Trace report, whatever the command said.
+set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+kernel=test payload="" timeout=600 out="" interactive=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k|--kernel)	kernel=$2; shift 2 ;;
+	-p|--payload)	payload=$2; shift 2 ;;
+	-t|--timeout)	timeout=$2; shift 2 ;;
+	-o|--out)	out=$2; shift 2 ;;
+	-i|--interactive) interactive=1; shift ;;
+	--)		shift; break ;;
+	*)		die "run.sh: unknown option '$1'" ;;
+	esac
+done
+[ $# -gt 0 ] || [ $interactive -eq 1 ] || die "run.sh: no command given"
+
+kdir=$(kernel_dir "$kernel")
+[ -f "$kdir/.done" ] || die "kernel '$kernel' is not built (make kernels)"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[ -n "$out" ] || out=$work
+mkdir -p "$out" "$work/payload"
+[ -z "$payload" ] || cp -a "$payload"/. "$work/payload/"
+printf '%s\n' "$*" > "$work/payload/cmd"
+[ $interactive -eq 0 ] || touch "$work/payload/interactive"
+
+"$KTRACE_TOP/tests/vm/mkinitramfs.sh" "$kdir" "$kernel" "$work/payload" \
+	"$work/initrd.gz"
+truncate -s 512M "$work/disk.img"
+
+accel=tcg
+[ "${KTRACE_KVM:-0}" = 1 ] && accel=kvm
+qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2048
+      -kernel "$kdir/bzImage" -initrd "$work/initrd.gz"
+      -append "console=ttyS0 panic=-1 loglevel=6 kmemleak=on nokaslr"
+      -drive "file=$work/disk.img,if=virtio,format=raw,cache=unsafe"
+      -display none -no-reboot)
+
+if [ $interactive -eq 1 ]; then
+	exec "${qemu[@]}" -serial mon:stdio -serial "file:$out/output.log"
+fi
+
+console=$out/console.log
+output=$out/output.log
+rc=0
+timeout -k 10 "$timeout" "${qemu[@]}" -monitor none \
+	-serial "file:$console" -serial "file:$output" || rc=$?
+
+tr -d '\r' < "$output" | grep -v '^KTRACE_VM_EXIT=' || true
+
+status=$(tr -d '\r' < "$output" | sed -n 's/^KTRACE_VM_EXIT=\([0-9]*\)$/\1/p' | tail -n1)
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "run.sh: guest ($kernel) hung: killed after ${timeout}s; last console lines:" >&2
+	tail -n 25 "$console" >&2
+	exit 124
+fi
+if [ -z "$status" ]; then
+	echo "run.sh: guest ($kernel) died before the command finished; last console lines:" >&2
+	tail -n 25 "$console" >&2
+	exit 125
+fi
+
+# What a kernel developer refuses to ship with, whatever the tests said.
+bad='BUG:|WARNING:|Call Trace|Oops|Kernel panic|unreferenced object|UBSAN:'
+bad+='|general protection fault|circular locking|recursive locking'
+bad+='|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|inconsistent lock state'
+if tr -d '\r' < "$console" | grep -Eq "$bad"; then
+	echo "run.sh: guest ($kernel) console reports a kernel problem:" >&2
+	tr -d '\r' < "$console" | grep -E -A 25 "$bad" | head -n 60 >&2
+	exit 126
+fi
+exit "$status"

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ktrace: the ABI of /dev/ktrace, shared by ktrace.ko, libktrace and any
+ * custom consumer.
+ *
+ * Life of a consumer:
+ *   fd = open("/dev/ktrace", O_RDWR)          needs CAP_PERFMON or CAP_SYS_ADMIN
+ *   ioctl(fd, KTRACE_IOC_HANDSHAKE, &hs)      learn ABI, features, CPU count
+ *   ioctl(fd, KTRACE_IOC_RING_SETUP, &rs)     only for streaming probes
+ *   mmap() each CPU's consumer page and data  (see "Event ring" below)
+ *   ioctl(fd, KTRACE_IOC_ENABLE, &en)         returns an instance id
+ *   ioctl(fd, KTRACE_IOC_READ, &rd)           aggregated results, optionally
+ *                                             cleared atomically
+ *   poll(fd) + read the rings                 streamed records
+ *   ioctl(fd, KTRACE_IOC_DISABLE, &dis)  or   close(fd), which frees everything
+ *
+ * Extensible structs: every struct passed in begins with "__u32 size", the
+ * size of the struct as the caller knows it.  The module reads it the way
+ * copy_struct_from_user() does: a shorter known size (a *_SIZE_VER* value)
+ * is accepted and the missing fields read as zero; a longer one is accepted
+ * if the bytes the module does not know are zero.  Output fields are written
+ * back only up to the caller's size.  The ioctl number's size bits are not
+ * used: commands are matched on type and number.
+ *
+ * Errors, common to every command:
+ *   ENOTTY   unknown command (wrong type or number)
+ *   EFAULT   a pointer (the argument, or a __u64 user pointer in it) is bad
+ *   EINVAL   size smaller than the first *_SIZE_VER0, a non-zero reserved
+ *            field, an unknown flag, or a field out of its documented range
+ *   E2BIG    size larger than the module's and the unknown tail is not zero
+ * and per command as listed with it.
+ *
+ * ioctl numbers (type KTRACE_IOC_MAGIC); a number is never reused:
+ *   0x00  KTRACE_IOC_HANDSHAKE   struct ktrace_handshake
+ *   0x01  KTRACE_IOC_PROBE_LIST  struct ktrace_probe_list
+ *   0x02  KTRACE_IOC_ENABLE      struct ktrace_enable
+ *   0x03  KTRACE_IOC_DISABLE     struct ktrace_disable
+ *   0x04  KTRACE_IOC_READ        struct ktrace_read
+ *   0x05  KTRACE_IOC_STATS       struct ktrace_stats
+ *   0x06  KTRACE_IOC_RING_SETUP  struct ktrace_ring_setup
+ */
+#ifndef _UAPI_LINUX_KTRACE_H
+#define _UAPI_LINUX_KTRACE_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define KTRACE_DEVICE		"/dev/ktrace"
+#define KTRACE_IOC_MAGIC	0xBD
+
+#define KTRACE_ABI_MAJOR	1	/* incompatible changes */
+#define KTRACE_ABI_MINOR	0	/* additions */
+#define KTRACE_RECORD_SCHEMA	1	/* layout of ring records */
+
+#define KTRACE_NAME_LEN		32
+#define KTRACE_SYMBOL_LEN	128
+#define KTRACE_COMM_LEN		16
+#define KTRACE_LOG2_SLOTS	64	/* log2 histogram slots, one per bit */
+#define KTRACE_LINEAR_MAX_SLOTS	1024
+
+/* Feature bits reported by the handshake. */
+#define KTRACE_FEAT_RING	(1ULL << 0)	/* mmap'd per-CPU event ring */
+#define KTRACE_FEAT_READ_CLEAR	(1ULL << 1)	/* atomic read-and-clear */
+#define KTRACE_FEAT_FILTER_PID	(1ULL << 2)
+#define KTRACE_FEAT_FILTER_COMM	(1ULL << 3)
+#define KTRACE_FEAT_FILTER_CGROUP (1ULL << 4)
+#define KTRACE_FEAT_LINEAR	(1ULL << 5)	/* linear histograms */
+#define KTRACE_FEAT_STATS	(1ULL << 6)
+
+/*
+ * KTRACE_IOC_HANDSHAKE: the caller sets abi_major to the major it was built
+ * against (KTRACE_ABI_MAJOR); the module fills in the rest.
+ *   EPROTO   the module does not speak the caller's abi_major
+ */
+struct ktrace_handshake {
+	__u32 size;
+	__u32 flags;		/* in: 0 */
+	__u32 abi_major;	/* in: caller's; out: module's */
+	__u32 abi_minor;	/* out */
+	__u32 record_schema;	/* out: KTRACE_RECORD_SCHEMA of the module */
+	__u32 nr_cpus;		/* out: possible CPUs = number of rings */
+	__u64 features;		/* out: KTRACE_FEAT_* */
+	__u32 nr_probes;	/* out */
+	__u32 page_size;	/* out: mmap granularity */
+};
+#define KTRACE_HANDSHAKE_SIZE_VER0	40
+
+/* What a probe produces. */
+#define KTRACE_KIND_HIST	1	/* histograms (log2 or linear), per key */
+#define KTRACE_KIND_COUNT	2	/* counters, per key */
+#define KTRACE_KIND_STREAM	3	/* records through the event ring */
+
+/* Breakdown keys: how results are split.  A probe lists those it supports. */
+#define KTRACE_KEY_NONE		0	/* one result */
+#define KTRACE_KEY_DEV		1	/* key[0] = dev_t (major << 20 | minor) */
+#define KTRACE_KEY_PID		2	/* key[0] = pid, key[1] = tgid */
+#define KTRACE_KEY_TGID		3	/* key[0] = tgid */
+#define KTRACE_KEY_SYSCALL	4	/* key[0] = syscall number */
+#define KTRACE_KEY_COMM		5	/* key[0..1] = comm, NUL-padded */
+#define KTRACE_KEY_STACK	6	/* key[0] = stack id */
+#define KTRACE_KEY_FLAGS	7	/* key[0] = KTRACE_IO_* flags */
+#define KTRACE_KEY_MAX		7
+
+/* Units of histogram values.  Latencies are measured in ns. */
+#define KTRACE_UNIT_NSEC	0
+#define KTRACE_UNIT_USEC	1
+#define KTRACE_UNIT_MSEC	2
+#define KTRACE_UNIT_COUNT	3	/* plain numbers, not times */
+#define KTRACE_UNIT_MAX		3
+
+/* I/O flags, the stable encoding of a request's op and flags (KEY_FLAGS). */
+#define KTRACE_IO_OP_MASK	0xff
+#define KTRACE_IO_OP_READ	0
+#define KTRACE_IO_OP_WRITE	1
+#define KTRACE_IO_OP_FLUSH	2
+#define KTRACE_IO_OP_DISCARD	3
+#define KTRACE_IO_OP_OTHER	0xff
+#define KTRACE_IO_SYNC		(1 << 8)
+#define KTRACE_IO_META		(1 << 9)
+#define KTRACE_IO_FUA		(1 << 10)
+#define KTRACE_IO_PREFLUSH	(1 << 11)
+
+/* Probe-specific options (ktrace_enable.opts). */
+#define KTRACE_BLOCK_LATENCY_QUEUED	(1ULL << 0)	/* from insert, not issue */
+
+/*
+ * KTRACE_IOC_PROBE_LIST: describes the probes this module offers.  The
+ * caller passes an array of count entries of entry_size bytes each; the
+ * module fills min(count, nr_probes) entries, each up to
+ * min(entry_size, sizeof(struct ktrace_probe_info)) bytes, and returns the
+ * total in count.
+ *   EINVAL   entry_size below KTRACE_PROBE_INFO_SIZE_VER0 with count > 0
+ */
+struct ktrace_probe_info {
+	char name[KTRACE_NAME_LEN];
+	char desc[96];
+	__u32 kind;		/* KTRACE_KIND_* */
+	__u32 keys;		/* bit (1 << KTRACE_KEY_*) per key supported */
+	__u64 flags;		/* KTRACE_ENABLE_* flags the probe accepts */
+	__u64 opts;		/* probe-specific option bits it accepts */
+};
+#define KTRACE_PROBE_INFO_SIZE_VER0	152
+
+struct ktrace_probe_list {
+	__u32 size;
+	__u32 flags;		/* in: 0 */
+	__u32 count;		/* in: entries in the array; out: probes */
+	__u32 entry_size;	/* in: caller's sizeof(struct ktrace_probe_info) */
+	__u64 entries;		/* in: user pointer to the array */
+};
+#define KTRACE_PROBE_LIST_SIZE_VER0	24
+
+/* KTRACE_IOC_ENABLE flags: which filters and options are set. */
+#define KTRACE_ENABLE_PID	(1ULL << 0)	/* only task pid */
+#define KTRACE_ENABLE_TGID	(1ULL << 1)	/* only process tgid */
+#define KTRACE_ENABLE_COMM	(1ULL << 2)	/* only tasks named comm */
+#define KTRACE_ENABLE_CGROUP	(1ULL << 3)	/* only tasks under cgroup_fd */
+#define KTRACE_ENABLE_DEV	(1ULL << 4)	/* only device dev */
+#define KTRACE_ENABLE_LINEAR	(1ULL << 5)	/* linear, not log2, histogram */
+#define KTRACE_ENABLE_SYMBOL	(1ULL << 6)	/* symbol names a kernel function */
+#define KTRACE_ENABLE_ALL	((1ULL << 7) - 1)
+
+/*
+ * KTRACE_IOC_ENABLE: attaches a probe with its own filters and results.
+ * Several files, and several instances in one file, may enable the same
+ * probe.  On success id names the instance in this file.
+ *   ENOENT      no probe of that name, or the symbol does not exist
+ *   EOPNOTSUPP  the probe does not take one of the flags, options or key
+ *   EINVAL      name or strings not NUL-terminated, key/unit out of range,
+ *               linear bounds empty or over KTRACE_LINEAR_MAX_SLOTS slots
+ *   EBADF       KTRACE_ENABLE_CGROUP with cgroup_fd not a cgroup v2 fd
+ *   ENXIO       a streaming probe without KTRACE_IOC_RING_SETUP first
+ *   ENOSPC      the file already has KTRACE_MAX_INSTANCES instances
+ */
+#define KTRACE_MAX_INSTANCES	64
+
+struct ktrace_enable {
+	__u32 size;
+	__u32 id;			/* out: instance id, never 0 */
+	__u64 flags;			/* KTRACE_ENABLE_* */
+	__u64 opts;			/* probe-specific option bits */
+	char probe[KTRACE_NAME_LEN];	/* probe name */
+	char symbol[KTRACE_SYMBOL_LEN];	/* kernel function, with _SYMBOL */
+	char comm[KTRACE_COMM_LEN];	/* with _COMM */
+	__u32 key;			/* KTRACE_KEY_* breakdown */
+	__u32 unit;			/* KTRACE_UNIT_* of histogram values */
+	__u32 pid;			/* with _PID */
+	__u32 tgid;			/* with _TGID */
+	__s32 cgroup_fd;		/* with _CGROUP: open cgroup v2 dir */
+	__u32 dev;			/* with _DEV: (major << 20 | minor) */
+	__u64 lin_min;			/* with _LINEAR: first slot's floor */
+	__u64 lin_max;			/* with _LINEAR: values >= go to last */
+	__u64 lin_step;			/* with _LINEAR: slot width */
+	__u32 max_entries;		/* out: capacity of the keyed table */
+	__u32 entry_size;		/* out: bytes per ktrace_agg_entry */
+};
+#define KTRACE_ENABLE_SIZE_VER0		256
+
+/*
+ * KTRACE_IOC_DISABLE: detaches and frees an instance.  When this returns no
+ * handler of the instance runs any more.
+ *   ENOENT   no instance of that id in this file
+ */
+struct ktrace_disable {
+	__u32 size;
+	__u32 id;
+};
+#define KTRACE_DISABLE_SIZE_VER0	8
+
+/*
+ * KTRACE_IOC_READ: the instance's results, merged over CPUs, as nr_entries
+ * struct ktrace_agg_entry of entry_size bytes each (entry_size is
+ * sizeof(struct ktrace_agg_entry) + nr_slots * 8).
+ *
+ * With KTRACE_READ_CLEAR the results are read and reset in one step: events
+ * are counted into one of two per-CPU sets, the module switches the set
+ * handlers use, waits until no handler still uses the old one and only then
+ * reads and zeroes it.  No event is lost or counted twice between two reads.
+ *
+ * buf_size must hold max_entries * entry_size bytes (as ENABLE returned),
+ * so a read can never fail half-way after clearing.
+ *   ENOENT   no instance of that id in this file
+ *   ENOSPC   buf_size too small; nothing was read or cleared
+ *   EINVAL   the instance is a streaming one (it has no results)
+ */
+#define KTRACE_READ_CLEAR	(1U << 0)
+
+/* Histogram kinds returned in ktrace_read.hist. */
+#define KTRACE_HIST_NONE	0	/* counters only (KIND_COUNT) */
+#define KTRACE_HIST_LOG2	1	/* slot i: [2^i, 2^(i+1)), slot 0: [0, 2) */
+#define KTRACE_HIST_LINEAR	2	/* slot 0: < lin_min, last: >= lin_max */
+
+struct ktrace_read {
+	__u32 size;
+	__u32 flags;		/* in: KTRACE_READ_CLEAR */
+	__u32 id;		/* in */
+	__u32 buf_size;		/* in: bytes at buf */
+	__u64 buf;		/* in: user pointer */
+	__u32 nr_entries;	/* out */
+	__u32 entry_size;	/* out */
+	__u32 nr_slots;		/* out: slots per entry */
+	__u32 hist;		/* out: KTRACE_HIST_* */
+	__u32 key;		/* out: KTRACE_KEY_* of the entries */
+	__u32 unit;		/* out: KTRACE_UNIT_* of the slots and sums */
+	__u64 overflow;		/* out: events lost to a full keyed table */
+};
+#define KTRACE_READ_SIZE_VER0		56
+
+struct ktrace_agg_entry {
+	__u64 key[2];		/* see KTRACE_KEY_* */
+	__u64 count;		/* events */
+	__u64 sum;		/* sum of values, in unit */
+	__u64 slots[];		/* nr_slots histogram slots */
+};
+
+/*
+ * KTRACE_IOC_STATS: what the instance's handlers did, summed over CPUs.
+ * hits = filtered + recorded + the drops.  Handler time is measured on one
+ * hit in KTRACE_STATS_TIME_SAMPLE per CPU: time_ns / time_samples is the
+ * mean cost of a hit.
+ *   ENOENT   no instance of that id in this file
+ */
+#define KTRACE_STATS_TIME_SAMPLE	64
+
+struct ktrace_stats {
+	__u32 size;
+	__u32 id;		/* in */
+	__u64 hits;		/* handler calls for this instance */
+	__u64 filtered;		/* rejected by the filters */
+	__u64 recorded;		/* aggregated, or written to the ring */
+	__u64 drop_table_full;	/* keyed table full (also in read.overflow) */
+	__u64 drop_ring_full;	/* ring full */
+	__u64 drop_too_big;	/* record larger than the ring allows */
+	__u64 drop_reentrant;	/* ring busy on this CPU (IRQ/NMI nesting) */
+	__u64 drop_no_start;	/* end event without its start (not counted
+				 * as a hit: e.g. I/O issued before enable) */
+	__u64 drop_inflight_full; /* start not stored: in-flight table full */
+	__u64 time_ns;		/* handler time over the sampled hits */
+	__u64 time_samples;	/* sampled hits */
+	__u64 missed;		/* kprobe misses reported by the kernel */
+};
+#define KTRACE_STATS_SIZE_VER0		104
+
+/*
+ * Event ring.
+ *
+ * KTRACE_IOC_RING_SETUP creates one ring per possible CPU for this file,
+ * once, before any streaming probe is enabled.  Each ring is data_size
+ * bytes (a power of two pages) and is mapped in two parts, at the offsets
+ * the setup returns, for CPU n:
+ *
+ *   n * mmap_stride                   1 page, read-write: the consumer page,
+ *                                     struct ktrace_ring_consumer
+ *   n * mmap_stride + page_size       read-only: the control page,
+ *                                     struct ktrace_ring_control, then
+ *                                     data_size bytes of records
+ *
+ *   +---------------+ +---------------+-------------------------------+
+ *   | consumer_pos  | | producer_pos  | rec | rec | PAD | ...         |
+ *   | (reader, RW)  | | counters (RO) |   data (RO), offset data_off  |
+ *   +---------------+ +---------------+-------------------------------+
+ *
+ * Positions are free-running byte counts; the offset of a position in the
+ * data area is pos & (data_size - 1).  The kernel publishes producer_pos
+ * with a store-release after writing records; the reader loads it with a
+ * load-acquire, reads records from consumer_pos up to producer_pos and then
+ * publishes consumer_pos with a store-release.  The kernel never trusts
+ * consumer_pos: a value that would put more than data_size bytes in flight
+ * makes the ring count as full.
+ *
+ * Records are 8-byte aligned: each begins with struct ktrace_rec and takes
+ * (len + 7) & ~7 bytes.  A record never wraps: KTRACE_REC_PAD fills the
+ * end of the data area, and the reader skips it.
+ *
+ * When a record does not fit, the newest is dropped and counted by reason
+ * (ring full, too big, re-entrant).  The next record written on that CPU is
+ * preceded by a KTRACE_REC_LOST record carrying the counts since the last
+ * one, so a reader proves seen = delivered + dropped by adding the LOST
+ * records to the lost_* counters of the control page that no LOST record
+ * has reported yet (lost_* minus reported_*).
+ *
+ * poll() reports POLLIN when some ring holds at least watermark bytes
+ * (any record when watermark is 0).  Wakeups are deferred to irq_work:
+ * handlers never wake the reader themselves.
+ *   EBUSY    the rings already exist
+ *   EINVAL   data_pages not a power of two in [1, KTRACE_RING_MAX_PAGES],
+ *            watermark larger than the data size
+ *   ENOMEM   not enough memory for the rings
+ * mmap() errors: EINVAL wrong offset or length; EPERM a writable mapping
+ * of the control page and data; ENXIO no rings set up.
+ */
+#define KTRACE_RING_MAX_PAGES	4096
+
+struct ktrace_ring_setup {
+	__u32 size;
+	__u32 flags;		/* in: 0 */
+	__u32 data_pages;	/* in: per-CPU data pages, a power of two */
+	__u32 watermark;	/* in: bytes pending before a wakeup */
+	__u64 data_size;	/* out: data_pages * page_size */
+	__u64 mmap_stride;	/* out: offset between two CPUs' rings */
+	__u64 data_offset;	/* out: data area offset in the RO mapping */
+};
+#define KTRACE_RING_SETUP_SIZE_VER0	40
+
+struct ktrace_ring_consumer {
+	__u64 consumer_pos;	/* written by the reader */
+};
+
+#define KTRACE_RING_VERSION	1
+
+struct ktrace_ring_control {
+	__u32 version;		/* KTRACE_RING_VERSION */
+	__u32 cpu;
+	__u64 data_offset;	/* from the start of this page */
+	__u64 data_size;
+	__u64 producer_pos;	/* store-release by the kernel */
+	__u64 lost_full;	/* drops since setup, by reason */
+	__u64 lost_too_big;
+	__u64 lost_reentrant;
+	__u64 reported_full;	/* of those, already in LOST records */
+	__u64 reported_too_big;
+	__u64 reported_reentrant;
+	__u64 records;		/* records written, LOST and PAD excluded */
+};
+
+/* Record types. */
+#define KTRACE_REC_PAD		0	/* filler up to the end of the data area */
+#define KTRACE_REC_LOST		1	/* struct ktrace_rec_lost */
+#define KTRACE_REC_SYSCALL	2	/* struct ktrace_rec_syscall */
+
+struct ktrace_rec {
+	__u32 len;		/* header and payload, before 8-byte padding */
+	__u16 type;		/* KTRACE_REC_* */
+	__u16 flags;
+	__u32 cpu;
+	__u32 id;		/* instance that wrote it (0 for PAD, LOST) */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+};
+
+struct ktrace_rec_lost {
+	struct ktrace_rec hdr;
+	__u64 full;		/* dropped since the previous LOST record */
+	__u64 too_big;
+	__u64 reentrant;
+};
+
+/* Streamed by the sys_enter probe. */
+struct ktrace_rec_syscall {
+	struct ktrace_rec hdr;
+	__u32 pid;
+	__u32 tgid;
+	__s64 nr;
+	__u64 args[6];
+	char comm[KTRACE_COMM_LEN];
+};
+
+#define KTRACE_IOC_HANDSHAKE	_IOWR(KTRACE_IOC_MAGIC, 0x00, struct ktrace_handshake)
+#define KTRACE_IOC_PROBE_LIST	_IOWR(KTRACE_IOC_MAGIC, 0x01, struct ktrace_probe_list)
+#define KTRACE_IOC_ENABLE	_IOWR(KTRACE_IOC_MAGIC, 0x02, struct ktrace_enable)
+#define KTRACE_IOC_DISABLE	_IOW(KTRACE_IOC_MAGIC, 0x03, struct ktrace_disable)
+#define KTRACE_IOC_READ		_IOWR(KTRACE_IOC_MAGIC, 0x04, struct ktrace_read)
+#define KTRACE_IOC_STATS	_IOWR(KTRACE_IOC_MAGIC, 0x05, struct ktrace_stats)
+#define KTRACE_IOC_RING_SETUP	_IOWR(KTRACE_IOC_MAGIC, 0x06, struct ktrace_ring_setup)
+
+#endif /* _UAPI_LINUX_KTRACE_H */

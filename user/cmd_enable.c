@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ktracectl enable PROBE: hands the line to the probe's own command. */
+#include <stdio.h>
+#include <string.h>
+#include "ktracectl.h"
+
+static const char enable_doc[] =
+"Enable a probe and print what it sees until Ctrl-C.\n"
+"\n"
+"USAGE: ktracectl enable PROBE [OPTIONS...] [ARGS...]\n"
+"\n"
+"PROBES:\n"
+"    block_latency   block I/O latency histograms, like bcc's biolatency\n"
+"    sys_enter       one line per system call entry, streamed\n"
+"\n"
+"EXAMPLES:\n"
+"    ktracectl enable block_latency --help\n"
+"    ktracectl enable sys_enter --help";
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} probe_cmds[] = {
+	{ "block_latency", cmd_block_latency },
+	{ "sys_enter", cmd_sys_enter },
+};
+
+struct enable_args {
+	int probe_idx;
+};
+
+static error_t parse_enable(int key, char *arg, struct argp_state *state)
+{
+	struct enable_args *a = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_ARG:
+		a->probe_idx = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->probe_idx)
+			usage_error(state, "no probe given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+int cmd_enable(int argc, char **argv)
+{
+	static const struct argp_child children[] = {
+		{ &verbose_argp, 0, NULL, 0 },
+		{},
+	};
+	static const struct argp argp = {
+		.parser = parse_enable,
+		.args_doc = "PROBE [ARGS...]",
+		.doc = enable_doc,
+		.children = children,
+	};
+	struct enable_args a = { 0 };
+	const char *probe;
+	size_t i;
+
+	if (parse_subcommand(&argp, argc, argv, "enable", &a))
+		return EXIT_USAGE;
+	probe = argv[a.probe_idx];
+	for (i = 0; i < sizeof(probe_cmds) / sizeof(probe_cmds[0]); i++)
+		if (!strcmp(probe, probe_cmds[i].name))
+			return probe_cmds[i].run(argc - a.probe_idx,
+						 argv + a.probe_idx);
+
+	fprintf(stderr, "ktracectl: unknown probe '%s' (ktracectl list shows them)\n",
+		probe);
+	fprintf(stderr, "Usage: ktracectl enable PROBE [OPTIONS...] [ARGS...]\n");
+	return EXIT_USAGE;
+}
