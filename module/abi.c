@@ -45,7 +45,7 @@ int kt_abi_copy_in(void *dst, size_t ksize, size_t min_size,
 	*(u32 *)dst = usize;
 	return usize;
 }
-KT_KUNIT_EXPORT(kt_abi_copy_in);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_copy_in);
 
 int kt_abi_copy_out(void __user *uarg, const void *src, size_t ksize,
 		    u32 usize)
@@ -54,7 +54,7 @@ int kt_abi_copy_out(void __user *uarg, const void *src, size_t ksize,
 		return -EFAULT;
 	return 0;
 }
-KT_KUNIT_EXPORT(kt_abi_copy_out);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_copy_out);
 
 static bool kt_abi_terminated(const char *s, size_t len)
 {
@@ -65,7 +65,7 @@ int kt_abi_check_handshake(const struct ktrace_handshake *hs)
 {
 	return hs->flags ? -EINVAL : 0;
 }
-KT_KUNIT_EXPORT(kt_abi_check_handshake);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_handshake);
 
 int kt_abi_check_probe_list(const struct ktrace_probe_list *pl)
 {
@@ -75,7 +75,7 @@ int kt_abi_check_probe_list(const struct ktrace_probe_list *pl)
 		return -EINVAL;
 	return 0;
 }
-KT_KUNIT_EXPORT(kt_abi_check_probe_list);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_probe_list);
 
 static int kt_abi_check_linear(const struct ktrace_enable *en)
 {
@@ -85,9 +85,9 @@ static int kt_abi_check_linear(const struct ktrace_enable *en)
 		return en->lin_min || en->lin_max || en->lin_step ? -EINVAL : 0;
 	if (!en->lin_step || en->lin_min >= en->lin_max)
 		return -EINVAL;
-	slots = div64_u64(en->lin_max - en->lin_min + en->lin_step - 1,
-			  en->lin_step) + 2;
-	return slots > KTRACE_LINEAR_MAX_SLOTS ? -EINVAL : 0;
+	/* Full steps but the last; that one, below and above make three. */
+	slots = div64_u64(en->lin_max - en->lin_min - 1, en->lin_step);
+	return slots > KTRACE_LINEAR_MAX_SLOTS - 3 ? -EINVAL : 0;
 }
 
 int kt_abi_check_enable(const struct ktrace_enable *en)
@@ -114,21 +114,21 @@ int kt_abi_check_enable(const struct ktrace_enable *en)
 		return -EINVAL;
 	return kt_abi_check_linear(en);
 }
-KT_KUNIT_EXPORT(kt_abi_check_enable);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_enable);
 
 int kt_abi_check_read(const struct ktrace_read *rd)
 {
 	/* Output fields are ignored: a caller may reuse the struct. */
 	return rd->flags & ~KTRACE_READ_CLEAR ? -EINVAL : 0;
 }
-KT_KUNIT_EXPORT(kt_abi_check_read);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_read);
 
 int kt_abi_check_stats(const struct ktrace_stats *st)
 {
 	/* Nothing but the id goes in; the rest is output. */
 	return 0;
 }
-KT_KUNIT_EXPORT(kt_abi_check_stats);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_stats);
 
 int kt_abi_check_ring_setup(const struct ktrace_ring_setup *rs)
 {
@@ -141,4 +141,4 @@ int kt_abi_check_ring_setup(const struct ktrace_ring_setup *rs)
 		return -EINVAL;
 	return 0;
 }
-KT_KUNIT_EXPORT(kt_abi_check_ring_setup);
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_ring_setup);

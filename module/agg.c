@@ -5,10 +5,11 @@
  * Results live in per-CPU tables, so a handler only touches its own CPU's
  * cache lines and needs no lock: counters are local_t, whose updates are
  * safe against an interrupt on the same CPU.  A keyed table is an
- * open-addressed array of at most capacity keys with no deletion; a key
- * that finds no free slot within KT_AGG_PROBES steps is counted as
- * overflow.  A nested handler that sees a slot being claimed skips it, so
- * a key can appear twice in one table; reads merge by key anyway.
+ * open-addressed array of twice capacity slots holding at most capacity
+ * keys, with no deletion, so a lookup stops at the first empty slot; a new
+ * key past capacity is counted as overflow.  A nested handler that sees a
+ * slot being claimed skips it, so a key can appear twice in one table;
+ * reads merge by key anyway.
  *
  * There are two sets of per-CPU tables.  Handlers add to the set that
  * agg->epoch selects.  A read-and-clear flips the epoch, waits with
@@ -29,8 +30,6 @@
 #include "agg.h"
 #include "kunit_export.h"
 
-#define KT_AGG_PROBES	16
-
 enum { KT_ENT_EMPTY, KT_ENT_CLAIMING, KT_ENT_READY };
 
 struct kt_agg_ent {
@@ -43,25 +42,28 @@ struct kt_agg_ent {
 
 struct kt_agg_table {
 	local_t overflow;
+	local_t nr_keys;
 	u8 ents[];			/* nr_ents entries of ent_size bytes */
 };
 
 struct kt_agg {
 	struct kt_agg_params p;
 	u32 nr_slots;
-	u32 nr_ents;			/* per table: capacity, or 1 unkeyed */
+	u32 nr_ents;			/* per table: 2 * capacity, 1 unkeyed */
+	u32 max_out;			/* entries a read returns at most */
 	u32 ent_size;
 	u64 div;			/* ns per unit */
 	unsigned int epoch;		/* set handlers add to; readers flip */
 	struct kt_agg_table **tables[2];	/* [epoch][cpu] */
-	u32 *index;			/* merge hash of 2 * nr_ents, readers */
+	u32 *index;			/* merge hash of 2 * max_out, readers */
 };
 
 u32 kt_linear_nr_slots(u64 min, u64 max, u64 step)
 {
-	return div64_u64(max - min + step - 1, step) + 2;
+	/* Below min, ceil((max - min) / step) steps, max and above. */
+	return div64_u64(max - min - 1, step) + 3;
 }
-KT_KUNIT_EXPORT(kt_linear_nr_slots);
+EXPORT_SYMBOL_FOR_KUNIT(kt_linear_nr_slots);
 
 u32 kt_linear_slot(u64 v, u64 min, u64 max, u64 step)
 {
@@ -71,7 +73,7 @@ u32 kt_linear_slot(u64 v, u64 min, u64 max, u64 step)
 		return kt_linear_nr_slots(min, max, step) - 1;
 	return div64_u64(v - min, step) + 1;
 }
-KT_KUNIT_EXPORT(kt_linear_slot);
+EXPORT_SYMBOL_FOR_KUNIT(kt_linear_slot);
 
 static struct kt_agg_ent *kt_agg_ent(const struct kt_agg *agg,
 				     struct kt_agg_table *t, u32 i)
@@ -81,7 +83,8 @@ static struct kt_agg_ent *kt_agg_ent(const struct kt_agg *agg,
 
 static size_t kt_agg_table_size(const struct kt_agg *agg)
 {
-	return sizeof(struct kt_agg_table) + (size_t)agg->nr_ents * agg->ent_size;
+	return sizeof(struct kt_agg_table) +
+	       (size_t)agg->nr_ents * agg->ent_size;
 }
 
 static void kt_agg_free_tables(struct kt_agg *agg)
@@ -132,11 +135,12 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 	default:
 		agg->nr_slots = 0;
 	}
-	agg->nr_ents = p->capacity ?: 1;
+	agg->nr_ents = p->capacity ? 2 * p->capacity : 1;
+	agg->max_out = p->capacity ?: 1;
 	agg->ent_size = struct_size((struct kt_agg_ent *)NULL, slots,
 				    agg->nr_slots);
 	agg->div = kt_unit_div(p->unit);
-	agg->index = kvcalloc(2 * agg->nr_ents, sizeof(*agg->index),
+	agg->index = kvcalloc(2 * agg->max_out, sizeof(*agg->index),
 			      GFP_KERNEL);
 	if (!agg->index)
 		goto err_free;
@@ -148,8 +152,8 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 			goto err_free;
 		for_each_possible_cpu(cpu) {
 			agg->tables[e][cpu] =
-				kvzalloc_node(kt_agg_table_size(agg), GFP_KERNEL,
-					      cpu_to_node(cpu));
+				kvzalloc_node(kt_agg_table_size(agg),
+					      GFP_KERNEL, cpu_to_node(cpu));
 			if (!agg->tables[e][cpu])
 				goto err_free;
 		}
@@ -161,7 +165,7 @@ err_free:
 	kfree(agg);
 	return NULL;
 }
-KT_KUNIT_EXPORT(kt_agg_create);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_create);
 
 void kt_agg_destroy(struct kt_agg *agg)
 {
@@ -170,7 +174,7 @@ void kt_agg_destroy(struct kt_agg *agg)
 	kt_agg_free_tables(agg);
 	kfree(agg);
 }
-KT_KUNIT_EXPORT(kt_agg_destroy);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_destroy);
 
 static u32 kt_agg_hash(const u64 key[2], u32 nr)
 {
@@ -182,11 +186,10 @@ static struct kt_agg_ent *kt_agg_lookup(const struct kt_agg *agg,
 					struct kt_agg_table *t,
 					const u64 key[2])
 {
-	u32 h = kt_agg_hash(key, agg->nr_ents);
-	u32 i, n = min_t(u32, KT_AGG_PROBES, agg->nr_ents);
+	u32 h = kt_agg_hash(key, agg->nr_ents), i;
 	struct kt_agg_ent *ent;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < agg->nr_ents; i++) {
 		ent = kt_agg_ent(agg, t, (h + i) & (agg->nr_ents - 1));
 		switch (local_read(&ent->state)) {
 		case KT_ENT_READY:
@@ -194,9 +197,17 @@ static struct kt_agg_ent *kt_agg_lookup(const struct kt_agg *agg,
 				return ent;
 			break;
 		case KT_ENT_EMPTY:
+			/* No deletion: the key is in no later slot. */
+			if (local_inc_return(&t->nr_keys) > agg->p.capacity) {
+				local_dec(&t->nr_keys);
+				return NULL;
+			}
 			if (local_cmpxchg(&ent->state, KT_ENT_EMPTY,
-					  KT_ENT_CLAIMING) != KT_ENT_EMPTY)
+					  KT_ENT_CLAIMING) != KT_ENT_EMPTY) {
+				/* A nested handler took it: look on. */
+				local_dec(&t->nr_keys);
 				break;
+			}
 			ent->key[0] = key[0];
 			ent->key[1] = key[1];
 			/* Readers on other CPUs check state, then the key. */
@@ -240,52 +251,52 @@ bool kt_agg_add(struct kt_agg *agg, const u64 key[2], u64 value)
 	local_inc(&ent->slots[slot]);
 	return true;
 }
-KT_KUNIT_EXPORT(kt_agg_add);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_add);
 
 u32 kt_agg_nr_slots(const struct kt_agg *agg)
 {
 	return agg->nr_slots;
 }
-KT_KUNIT_EXPORT(kt_agg_nr_slots);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_nr_slots);
 
 u32 kt_agg_hist(const struct kt_agg *agg)
 {
 	return agg->p.hist;
 }
-KT_KUNIT_EXPORT(kt_agg_hist);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_hist);
 
 u32 kt_agg_unit(const struct kt_agg *agg)
 {
 	return agg->p.unit;
 }
-KT_KUNIT_EXPORT(kt_agg_unit);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_unit);
 
 u32 kt_agg_entry_size(const struct kt_agg *agg)
 {
 	return struct_size((struct ktrace_agg_entry *)NULL, slots,
 			   agg->nr_slots);
 }
-KT_KUNIT_EXPORT(kt_agg_entry_size);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_entry_size);
 
 u32 kt_agg_max_entries(const struct kt_agg *agg)
 {
-	return agg->nr_ents;
+	return agg->max_out;
 }
-KT_KUNIT_EXPORT(kt_agg_max_entries);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_max_entries);
 
 /* Finds or appends @key among the @nr merged entries in @buf. */
 static struct ktrace_agg_entry *kt_agg_out(const struct kt_agg *agg,
 					   void *buf, u32 *index, u32 *nr,
 					   const u64 key[2])
 {
-	u32 size = kt_agg_entry_size(agg), mask = 2 * agg->nr_ents - 1;
-	u32 h = kt_agg_hash(key, 2 * agg->nr_ents), i;
+	u32 size = kt_agg_entry_size(agg), mask = 2 * agg->max_out - 1;
+	u32 h = kt_agg_hash(key, 2 * agg->max_out), i;
 	struct ktrace_agg_entry *out;
 
 	/* index[] maps hash positions to entry numbers + 1 (0 = free). */
 	for (i = 0; i <= mask; i++, h = (h + 1) & mask) {
 		if (!index[h]) {
-			if (*nr == agg->nr_ents)
+			if (*nr == agg->max_out)
 				return NULL;
 			out = buf + (size_t)*nr * size;
 			out->key[0] = key[0];
@@ -332,8 +343,8 @@ u32 kt_agg_read(struct kt_agg *agg, bool clear, void *buf, u64 *overflow)
 	unsigned int epoch = agg->epoch & 1, cpu;
 	u32 *index = agg->index, nr = 0;
 
-	memset(buf, 0, (size_t)agg->nr_ents * kt_agg_entry_size(agg));
-	memset(index, 0, 2 * agg->nr_ents * sizeof(*index));
+	memset(buf, 0, (size_t)agg->max_out * kt_agg_entry_size(agg));
+	memset(index, 0, 2 * agg->max_out * sizeof(*index));
 	*overflow = 0;
 
 	if (clear) {
@@ -356,4 +367,4 @@ u32 kt_agg_read(struct kt_agg *agg, bool clear, void *buf, u64 *overflow)
 	}
 	return nr;
 }
-KT_KUNIT_EXPORT(kt_agg_read);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_read);

@@ -13,7 +13,7 @@
 
 struct kt_agg_params {
 	u32 hist;		/* KTRACE_HIST_* */
-	u32 capacity;		/* keys per CPU table; 0 for an unkeyed result */
+	u32 capacity;		/* keys per CPU table; 0: one unkeyed result */
 	u32 unit;		/* KTRACE_UNIT_*: values are divided to it */
 	u64 lin_min;		/* KTRACE_HIST_LINEAR bounds */
 	u64 lin_max;

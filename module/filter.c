@@ -27,7 +27,7 @@ int kt_filter_init(struct kt_filter *f, const struct ktrace_enable *en)
 	}
 	return 0;
 }
-KT_KUNIT_EXPORT(kt_filter_init);
+EXPORT_SYMBOL_FOR_KUNIT(kt_filter_init);
 
 void kt_filter_fini(struct kt_filter *f)
 {
@@ -35,7 +35,7 @@ void kt_filter_fini(struct kt_filter *f)
 		cgroup_put(f->cgrp);
 	f->cgrp = NULL;
 }
-KT_KUNIT_EXPORT(kt_filter_fini);
+EXPORT_SYMBOL_FOR_KUNIT(kt_filter_fini);
 
 bool kt_filter_task(const struct kt_filter *f, struct task_struct *task)
 {
@@ -59,4 +59,4 @@ bool kt_filter_task(const struct kt_filter *f, struct task_struct *task)
 	}
 	return true;
 }
-KT_KUNIT_EXPORT(kt_filter_task);
+EXPORT_SYMBOL_FOR_KUNIT(kt_filter_task);

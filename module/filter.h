@@ -15,7 +15,7 @@
 struct cgroup;
 
 struct kt_filter {
-	u64 flags;			/* KTRACE_ENABLE_{PID,TGID,COMM,CGROUP,DEV} */
+	u64 flags;			/* KT_FILTER_FLAGS set */
 	u32 pid;
 	u32 tgid;
 	u32 dev;

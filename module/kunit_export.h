@@ -9,9 +9,9 @@
 #include <linux/export.h>
 
 #if IS_ENABLED(CONFIG_KUNIT)
-#define KT_KUNIT_EXPORT(sym) EXPORT_SYMBOL_NS_GPL(sym, KTRACE_KUNIT)
+#define EXPORT_SYMBOL_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, KTRACE_KUNIT)
 #else
-#define KT_KUNIT_EXPORT(sym)
+#define EXPORT_SYMBOL_FOR_KUNIT(sym)
 #endif
 
 #endif /* _KTRACE_KUNIT_EXPORT_H */

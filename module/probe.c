@@ -19,8 +19,9 @@
 #include "kunit_export.h"
 #include "probe.h"
 
-DEFINE_MUTEX(kt_probe_lock);
-KT_KUNIT_EXPORT(kt_probe_lock);
+/* Serializes enable/disable: probe users, slots, attach and detach. */
+struct mutex kt_probe_lock = __MUTEX_INITIALIZER(kt_probe_lock);
+EXPORT_SYMBOL_FOR_KUNIT(kt_probe_lock);
 
 static const struct kt_probe_ops *const kt_probe_table[] = {
 	&kt_probe_block_latency,
@@ -43,13 +44,13 @@ unsigned int kt_probe_count(void)
 {
 	return ARRAY_SIZE(kt_probes);
 }
-KT_KUNIT_EXPORT(kt_probe_count);
+EXPORT_SYMBOL_FOR_KUNIT(kt_probe_count);
 
 struct kt_probe *kt_probe_at(unsigned int i)
 {
 	return i < ARRAY_SIZE(kt_probes) ? &kt_probes[i] : NULL;
 }
-KT_KUNIT_EXPORT(kt_probe_at);
+EXPORT_SYMBOL_FOR_KUNIT(kt_probe_at);
 
 struct kt_probe *kt_probe_find(const char *name)
 {
@@ -60,7 +61,7 @@ struct kt_probe *kt_probe_find(const char *name)
 			return &kt_probes[i];
 	return NULL;
 }
-KT_KUNIT_EXPORT(kt_probe_find);
+EXPORT_SYMBOL_FOR_KUNIT(kt_probe_find);
 
 int kt_probe_enable(struct kt_inst *inst)
 {
@@ -86,7 +87,7 @@ out_unlock:
 	mutex_unlock(&kt_probe_lock);
 	return err;
 }
-KT_KUNIT_EXPORT(kt_probe_enable);
+EXPORT_SYMBOL_FOR_KUNIT(kt_probe_enable);
 
 void kt_probe_disable(struct kt_inst *inst)
 {
@@ -105,7 +106,7 @@ void kt_probe_disable(struct kt_inst *inst)
 	if (!detached)
 		synchronize_rcu();
 }
-KT_KUNIT_EXPORT(kt_probe_disable);
+EXPORT_SYMBOL_FOR_KUNIT(kt_probe_disable);
 
 struct kt_tp_lookup {
 	const char *name;
@@ -127,7 +128,7 @@ struct tracepoint *kt_tracepoint_find(const char *name)
 	for_each_kernel_tracepoint(kt_tp_match, &lookup);
 	return lookup.tp;
 }
-KT_KUNIT_EXPORT(kt_tracepoint_find);
+EXPORT_SYMBOL_FOR_KUNIT(kt_tracepoint_find);
 
 int kt_tp_register(struct kt_tp_hook *hooks, unsigned int n, void *data)
 {
@@ -152,7 +153,7 @@ err_unregister:
 	kt_tp_unregister(hooks, i, data);
 	return err;
 }
-KT_KUNIT_EXPORT(kt_tp_register);
+EXPORT_SYMBOL_FOR_KUNIT(kt_tp_register);
 
 void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data)
 {
@@ -162,4 +163,4 @@ void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data)
 		tracepoint_probe_unregister(hooks[i].tp, hooks[i].func, data);
 	tracepoint_synchronize_unregister();
 }
-KT_KUNIT_EXPORT(kt_tp_unregister);
+EXPORT_SYMBOL_FOR_KUNIT(kt_tp_unregister);

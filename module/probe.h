@@ -2,8 +2,9 @@
 /*
  * ktrace probe framework.  A probe is a small ops table in a static
  * registry, one file each in module/probes.  Each KTRACE_IOC_ENABLE creates
- * an instance with its own filters and results; the probe's hooks are attached when its first
- * instance is enabled and detached after its last one goes.  Handlers walk
+ * an instance with its own filters and results; the probe's hooks are
+ * attached when its first instance is enabled and detached after its last
+ * one goes.  Handlers walk
  * the probe's instance list under RCU (they run with preemption disabled).
  */
 #ifndef _KTRACE_PROBE_H
@@ -40,9 +41,9 @@ struct kt_probe_ops {
 struct kt_probe {
 	const struct kt_probe_ops *ops;
 	unsigned int users;		/* enabled instances, kt_probe_lock */
-	u64 slots;			/* instance slots in use, kt_probe_lock */
+	u64 slots;			/* slots in use, kt_probe_lock */
 	struct list_head insts;		/* RCU; written under kt_probe_lock */
-	void *priv;			/* the probe's own state while attached */
+	void *priv;			/* probe state while attached */
 };
 
 /* Per-CPU counters of an instance, summed by KTRACE_IOC_STATS. */

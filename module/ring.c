@@ -122,7 +122,7 @@ err_free_set:
 	kfree(set);
 	return NULL;
 }
-KT_KUNIT_EXPORT(kt_ring_set_create);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_set_create);
 
 void kt_ring_set_destroy(struct kt_ring_set *set)
 {
@@ -136,13 +136,13 @@ void kt_ring_set_destroy(struct kt_ring_set *set)
 	kfree(set->rings);
 	kfree(set);
 }
-KT_KUNIT_EXPORT(kt_ring_set_destroy);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_set_destroy);
 
 struct kt_ring *kt_ring_this_cpu(struct kt_ring_set *set)
 {
 	return set->rings[smp_processor_id()];
 }
-KT_KUNIT_EXPORT(kt_ring_this_cpu);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_this_cpu);
 
 /* Bytes in flight as the reader claims; above data_size when it lies. */
 static u64 kt_ring_used(struct kt_ring *ring)
@@ -157,7 +157,7 @@ u64 kt_ring_pending(struct kt_ring *ring)
 
 	return used > ring->set->data_size ? 0 : used;
 }
-KT_KUNIT_EXPORT(kt_ring_pending);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_pending);
 
 /* Publishes a drop counter, tolerating a nested drop racing with us. */
 static void kt_ring_publish_lost(struct kt_ring *ring, enum kt_drop why,
@@ -244,7 +244,7 @@ struct ktrace_rec *kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type,
 		return NULL;
 	}
 
-	need = round_up(len, KT_REC_ALIGN);
+	need = round_up((u64)len, KT_REC_ALIGN);	/* no u32 wrap */
 	if (len < sizeof(*rec) || need > size) {
 		*drop = KT_DROP_TOO_BIG;
 		goto err_drop;
@@ -278,7 +278,7 @@ struct ktrace_rec *kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type,
 		rec = (struct ktrace_rec *)(ring->data + (pos & ring->mask));
 	}
 	kt_rec_init(rec, len, type, ring->cpu, id, ts);
-	ring->reserved_end = pos + round_up(len, KT_REC_ALIGN);
+	ring->reserved_end = pos + round_up((u64)len, KT_REC_ALIGN);
 	*drop = KT_DROP_NONE;
 	return rec;
 
@@ -287,7 +287,7 @@ err_drop:
 	local_dec(&ring->busy);
 	return NULL;
 }
-KT_KUNIT_EXPORT(kt_ring_reserve);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_reserve);
 
 void kt_ring_commit(struct kt_ring *ring, struct ktrace_rec *rec)
 {
@@ -311,7 +311,7 @@ void kt_ring_commit(struct kt_ring *ring, struct ktrace_rec *rec)
 		irq_work_queue(&ring->wakeup);
 	local_dec(&ring->busy);
 }
-KT_KUNIT_EXPORT(kt_ring_commit);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_commit);
 
 bool kt_ring_set_readable(struct kt_ring_set *set)
 {
@@ -320,6 +320,7 @@ bool kt_ring_set_readable(struct kt_ring_set *set)
 
 	for_each_possible_cpu(cpu) {
 		struct kt_ring *ring = set->rings[cpu];
+		/* Orders the producer_pos read; the reader's store below. */
 		u64 prod = smp_load_acquire(&ring->ctl->producer_pos);
 		u64 used = prod - READ_ONCE(ring->cons->consumer_pos);
 
@@ -328,7 +329,7 @@ bool kt_ring_set_readable(struct kt_ring_set *set)
 	}
 	return false;
 }
-KT_KUNIT_EXPORT(kt_ring_set_readable);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_set_readable);
 
 int kt_ring_set_mmap(struct kt_ring_set *set, struct vm_area_struct *vma)
 {

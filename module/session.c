@@ -25,9 +25,9 @@
 #include "session.h"
 
 struct kt_session {
-	struct mutex lock;		/* serializes ioctl, mmap; guards below */
+	struct mutex lock;		/* ioctl, mmap; guards the rest */
 	struct kt_inst *insts[KTRACE_MAX_INSTANCES];	/* by id - 1 */
-	struct kt_ring_set *rings;	/* set once by RING_SETUP */
+	struct kt_ring_set *rings;	/* set once, then read lockless */
 	wait_queue_head_t wq;		/* readers of the rings */
 };
 
@@ -114,6 +114,7 @@ static int kt_ioc_probe_list(struct kt_session *s, void __user *uarg)
 static int kt_ioc_ring_setup(struct kt_session *s, void __user *uarg)
 {
 	struct ktrace_ring_setup rs;
+	struct kt_ring_set *rings;
 	int usize, err;
 
 	usize = kt_abi_copy_in(&rs, sizeof(rs), KTRACE_RING_SETUP_SIZE_VER0,
@@ -125,11 +126,13 @@ static int kt_ioc_ring_setup(struct kt_session *s, void __user *uarg)
 		return err;
 	if (s->rings)
 		return -EBUSY;
-	s->rings = kt_ring_set_create(rs.data_pages, rs.watermark, &s->wq);
-	if (!s->rings)
+	rings = kt_ring_set_create(rs.data_pages, rs.watermark, &s->wq);
+	if (!rings)
 		return -ENOMEM;
-	rs.data_size = s->rings->data_size;
-	rs.mmap_stride = s->rings->stride;
+	/* Pairs with the load-acquire in kt_mmap() and kt_poll(). */
+	smp_store_release(&s->rings, rings);
+	rs.data_size = rings->data_size;
+	rs.mmap_stride = rings->stride;
 	rs.data_offset = PAGE_SIZE;
 	return kt_abi_copy_out(uarg, &rs, sizeof(rs), usize);
 }
@@ -404,21 +407,25 @@ static long kt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return ret;
 }
 
+/*
+ * mmap runs under mmap_lock, and the ioctls fault on user memory with
+ * s->lock held: taking s->lock here would invert the two.  The rings are
+ * published once and live until release, so none is needed.
+ */
 static int kt_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kt_session *s = file->private_data;
-	int err;
+	/* Pairs with the store-release in kt_ioc_ring_setup(). */
+	struct kt_ring_set *rings = smp_load_acquire(&s->rings);
 
-	mutex_lock(&s->lock);
-	err = s->rings ? kt_ring_set_mmap(s->rings, vma) : -ENXIO;
-	mutex_unlock(&s->lock);
-	return err;
+	return rings ? kt_ring_set_mmap(rings, vma) : -ENXIO;
 }
 
 static __poll_t kt_poll(struct file *file, poll_table *wait)
 {
 	struct kt_session *s = file->private_data;
-	struct kt_ring_set *rings = READ_ONCE(s->rings);
+	/* Pairs with the store-release in kt_ioc_ring_setup(). */
+	struct kt_ring_set *rings = smp_load_acquire(&s->rings);
 
 	poll_wait(file, &s->wq, wait);
 	if (rings && kt_ring_set_readable(rings))

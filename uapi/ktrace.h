@@ -4,7 +4,7 @@
  * custom consumer.
  *
  * Life of a consumer:
- *   fd = open("/dev/ktrace", O_RDWR)          needs CAP_PERFMON or CAP_SYS_ADMIN
+ *   fd = open("/dev/ktrace", O_RDWR)          CAP_PERFMON or CAP_SYS_ADMIN
  *   ioctl(fd, KTRACE_IOC_HANDSHAKE, &hs)      learn ABI, features, CPU count
  *   ioctl(fd, KTRACE_IOC_RING_SETUP, &rs)     only for streaming probes
  *   mmap() each CPU's consumer page and data  (see "Event ring" below)
@@ -42,8 +42,9 @@
 #ifndef _UAPI_LINUX_KTRACE_H
 #define _UAPI_LINUX_KTRACE_H
 
-#include <linux/types.h>
+#include <linux/const.h>
 #include <linux/ioctl.h>
+#include <linux/types.h>
 
 #define KTRACE_DEVICE		"/dev/ktrace"
 #define KTRACE_IOC_MAGIC	0xBD
@@ -59,13 +60,13 @@
 #define KTRACE_LINEAR_MAX_SLOTS	1024
 
 /* Feature bits reported by the handshake. */
-#define KTRACE_FEAT_RING	(1ULL << 0)	/* mmap'd per-CPU event ring */
-#define KTRACE_FEAT_READ_CLEAR	(1ULL << 1)	/* atomic read-and-clear */
-#define KTRACE_FEAT_FILTER_PID	(1ULL << 2)
-#define KTRACE_FEAT_FILTER_COMM	(1ULL << 3)
-#define KTRACE_FEAT_FILTER_CGROUP (1ULL << 4)
-#define KTRACE_FEAT_LINEAR	(1ULL << 5)	/* linear histograms */
-#define KTRACE_FEAT_STATS	(1ULL << 6)
+#define KTRACE_FEAT_RING	_BITULL(0)	/* mmap'd per-CPU event ring */
+#define KTRACE_FEAT_READ_CLEAR	_BITULL(1)	/* atomic read-and-clear */
+#define KTRACE_FEAT_FILTER_PID	_BITULL(2)
+#define KTRACE_FEAT_FILTER_COMM	_BITULL(3)
+#define KTRACE_FEAT_FILTER_CGROUP _BITULL(4)
+#define KTRACE_FEAT_LINEAR	_BITULL(5)	/* linear histograms */
+#define KTRACE_FEAT_STATS	_BITULL(6)
 
 /*
  * KTRACE_IOC_HANDSHAKE: the caller sets abi_major to the major it was built
@@ -83,16 +84,17 @@ struct ktrace_handshake {
 	__u32 nr_probes;	/* out */
 	__u32 page_size;	/* out: mmap granularity */
 };
+
 #define KTRACE_HANDSHAKE_SIZE_VER0	40
 
 /* What a probe produces. */
-#define KTRACE_KIND_HIST	1	/* histograms (log2 or linear), per key */
+#define KTRACE_KIND_HIST	1	/* log2 or linear histograms, per key */
 #define KTRACE_KIND_COUNT	2	/* counters, per key */
 #define KTRACE_KIND_STREAM	3	/* records through the event ring */
 
 /* Breakdown keys: how results are split.  A probe lists those it supports. */
 #define KTRACE_KEY_NONE		0	/* one result */
-#define KTRACE_KEY_DEV		1	/* key[0] = dev_t (major << 20 | minor) */
+#define KTRACE_KEY_DEV		1	/* key[0] = major << 20 | minor */
 #define KTRACE_KEY_PID		2	/* key[0] = pid, key[1] = tgid */
 #define KTRACE_KEY_TGID		3	/* key[0] = tgid */
 #define KTRACE_KEY_SYSCALL	4	/* key[0] = syscall number */
@@ -115,13 +117,14 @@ struct ktrace_handshake {
 #define KTRACE_IO_OP_FLUSH	2
 #define KTRACE_IO_OP_DISCARD	3
 #define KTRACE_IO_OP_OTHER	0xff
-#define KTRACE_IO_SYNC		(1 << 8)
-#define KTRACE_IO_META		(1 << 9)
-#define KTRACE_IO_FUA		(1 << 10)
-#define KTRACE_IO_PREFLUSH	(1 << 11)
+#define KTRACE_IO_SYNC		_BITUL(8)
+#define KTRACE_IO_META		_BITUL(9)
+#define KTRACE_IO_FUA		_BITUL(10)
+#define KTRACE_IO_PREFLUSH	_BITUL(11)
 
 /* Probe-specific options (ktrace_enable.opts). */
-#define KTRACE_BLOCK_LATENCY_QUEUED	(1ULL << 0)	/* from insert, not issue */
+/* block_latency: time from insert (OS queue included), not issue. */
+#define KTRACE_BLOCK_LATENCY_QUEUED	_BITULL(0)
 
 /*
  * KTRACE_IOC_PROBE_LIST: describes the probes this module offers.  The
@@ -139,26 +142,28 @@ struct ktrace_probe_info {
 	__u64 flags;		/* KTRACE_ENABLE_* flags the probe accepts */
 	__u64 opts;		/* probe-specific option bits it accepts */
 };
+
 #define KTRACE_PROBE_INFO_SIZE_VER0	152
 
 struct ktrace_probe_list {
 	__u32 size;
 	__u32 flags;		/* in: 0 */
 	__u32 count;		/* in: entries in the array; out: probes */
-	__u32 entry_size;	/* in: caller's sizeof(struct ktrace_probe_info) */
+	__u32 entry_size;	/* in: sizeof(struct ktrace_probe_info) */
 	__u64 entries;		/* in: user pointer to the array */
 };
+
 #define KTRACE_PROBE_LIST_SIZE_VER0	24
 
 /* KTRACE_IOC_ENABLE flags: which filters and options are set. */
-#define KTRACE_ENABLE_PID	(1ULL << 0)	/* only task pid */
-#define KTRACE_ENABLE_TGID	(1ULL << 1)	/* only process tgid */
-#define KTRACE_ENABLE_COMM	(1ULL << 2)	/* only tasks named comm */
-#define KTRACE_ENABLE_CGROUP	(1ULL << 3)	/* only tasks under cgroup_fd */
-#define KTRACE_ENABLE_DEV	(1ULL << 4)	/* only device dev */
-#define KTRACE_ENABLE_LINEAR	(1ULL << 5)	/* linear, not log2, histogram */
-#define KTRACE_ENABLE_SYMBOL	(1ULL << 6)	/* symbol names a kernel function */
-#define KTRACE_ENABLE_ALL	((1ULL << 7) - 1)
+#define KTRACE_ENABLE_PID	_BITULL(0)	/* only task pid */
+#define KTRACE_ENABLE_TGID	_BITULL(1)	/* only process tgid */
+#define KTRACE_ENABLE_COMM	_BITULL(2)	/* only tasks named comm */
+#define KTRACE_ENABLE_CGROUP	_BITULL(3)	/* only tasks under cgroup_fd */
+#define KTRACE_ENABLE_DEV	_BITULL(4)	/* only device dev */
+#define KTRACE_ENABLE_LINEAR	_BITULL(5)	/* linear histogram */
+#define KTRACE_ENABLE_SYMBOL	_BITULL(6)	/* symbol: kernel function */
+#define KTRACE_ENABLE_ALL	(_BITULL(7) - 1)
 
 /*
  * KTRACE_IOC_ENABLE: attaches a probe with its own filters and results.
@@ -167,7 +172,11 @@ struct ktrace_probe_list {
  *   ENOENT      no probe of that name, or the symbol does not exist
  *   EOPNOTSUPP  the probe does not take one of the flags, options or key
  *   EINVAL      name or strings not NUL-terminated, key/unit out of range,
- *               linear bounds empty or over KTRACE_LINEAR_MAX_SLOTS slots
+ *               linear bounds empty or over KTRACE_LINEAR_MAX_SLOTS slots,
+ *               a filter value (pid, tgid, dev, cgroup_fd, comm, symbol)
+ *               set without its flag, or COMM/SYMBOL with an empty string
+ * The checks run in that order: EINVAL, ENOENT, EOPNOTSUPP, ENXIO, ENOSPC,
+ * EBADF.
  *   EBADF       KTRACE_ENABLE_CGROUP with cgroup_fd not a cgroup v2 fd
  *   ENXIO       a streaming probe without KTRACE_IOC_RING_SETUP first
  *   ENOSPC      the file already has KTRACE_MAX_INSTANCES instances
@@ -194,6 +203,7 @@ struct ktrace_enable {
 	__u32 max_entries;		/* out: capacity of the keyed table */
 	__u32 entry_size;		/* out: bytes per ktrace_agg_entry */
 };
+
 #define KTRACE_ENABLE_SIZE_VER0		256
 
 /*
@@ -205,6 +215,7 @@ struct ktrace_disable {
 	__u32 size;
 	__u32 id;
 };
+
 #define KTRACE_DISABLE_SIZE_VER0	8
 
 /*
@@ -223,12 +234,14 @@ struct ktrace_disable {
  *   ENOSPC   buf_size too small; nothing was read or cleared
  *   EINVAL   the instance is a streaming one (it has no results)
  */
-#define KTRACE_READ_CLEAR	(1U << 0)
+#define KTRACE_READ_CLEAR	_BITUL(0)
 
 /* Histogram kinds returned in ktrace_read.hist. */
 #define KTRACE_HIST_NONE	0	/* counters only (KIND_COUNT) */
-#define KTRACE_HIST_LOG2	1	/* slot i: [2^i, 2^(i+1)), slot 0: [0, 2) */
-#define KTRACE_HIST_LINEAR	2	/* slot 0: < lin_min, last: >= lin_max */
+/* log2: slot i holds [2^i, 2^(i+1)), slot 0 holds 0 and 1. */
+#define KTRACE_HIST_LOG2	1
+/* linear: slot 0 below lin_min, the last slot lin_max and above. */
+#define KTRACE_HIST_LINEAR	2
 
 struct ktrace_read {
 	__u32 size;
@@ -244,6 +257,7 @@ struct ktrace_read {
 	__u32 unit;		/* out: KTRACE_UNIT_* of the slots and sums */
 	__u64 overflow;		/* out: events lost to a full keyed table */
 };
+
 #define KTRACE_READ_SIZE_VER0		56
 
 struct ktrace_agg_entry {
@@ -272,19 +286,21 @@ struct ktrace_stats {
 	__u64 drop_ring_full;	/* ring full */
 	__u64 drop_too_big;	/* record larger than the ring allows */
 	__u64 drop_reentrant;	/* ring busy on this CPU (IRQ/NMI nesting) */
-	__u64 drop_no_start;	/* end event without its start (not counted
-				 * as a hit: e.g. I/O issued before enable) */
+	__u64 drop_no_start;	/* end without a start: not a hit */
 	__u64 drop_inflight_full; /* start not stored: in-flight table full */
 	__u64 time_ns;		/* handler time over the sampled hits */
 	__u64 time_samples;	/* sampled hits */
 	__u64 missed;		/* kprobe misses reported by the kernel */
 };
+
 #define KTRACE_STATS_SIZE_VER0		104
 
 /*
  * Event ring.
  *
- * KTRACE_IOC_RING_SETUP creates one ring per possible CPU for this file,
+ * KTRACE_IOC_RING_SETUP creates one ring per possible CPU for this file
+ * (CPU numbers below handshake.nr_cpus; one that is not possible has no
+ * ring and its mmap offsets give EINVAL),
  * once, before any streaming probe is enabled.  Each ring is data_size
  * bytes (a power of two pages) and is mapped in two parts, at the offsets
  * the setup returns, for CPU n:
@@ -340,6 +356,7 @@ struct ktrace_ring_setup {
 	__u64 mmap_stride;	/* out: offset between two CPUs' rings */
 	__u64 data_offset;	/* out: data area offset in the RO mapping */
 };
+
 #define KTRACE_RING_SETUP_SIZE_VER0	40
 
 struct ktrace_ring_consumer {
@@ -364,7 +381,7 @@ struct ktrace_ring_control {
 };
 
 /* Record types. */
-#define KTRACE_REC_PAD		0	/* filler up to the end of the data area */
+#define KTRACE_REC_PAD		0	/* fills the end of the data area */
 #define KTRACE_REC_LOST		1	/* struct ktrace_rec_lost */
 #define KTRACE_REC_SYSCALL	2	/* struct ktrace_rec_syscall */
 
@@ -394,12 +411,19 @@ struct ktrace_rec_syscall {
 	char comm[KTRACE_COMM_LEN];
 };
 
-#define KTRACE_IOC_HANDSHAKE	_IOWR(KTRACE_IOC_MAGIC, 0x00, struct ktrace_handshake)
-#define KTRACE_IOC_PROBE_LIST	_IOWR(KTRACE_IOC_MAGIC, 0x01, struct ktrace_probe_list)
-#define KTRACE_IOC_ENABLE	_IOWR(KTRACE_IOC_MAGIC, 0x02, struct ktrace_enable)
-#define KTRACE_IOC_DISABLE	_IOW(KTRACE_IOC_MAGIC, 0x03, struct ktrace_disable)
-#define KTRACE_IOC_READ		_IOWR(KTRACE_IOC_MAGIC, 0x04, struct ktrace_read)
-#define KTRACE_IOC_STATS	_IOWR(KTRACE_IOC_MAGIC, 0x05, struct ktrace_stats)
-#define KTRACE_IOC_RING_SETUP	_IOWR(KTRACE_IOC_MAGIC, 0x06, struct ktrace_ring_setup)
+#define KTRACE_IOC_HANDSHAKE \
+	_IOWR(KTRACE_IOC_MAGIC, 0x00, struct ktrace_handshake)
+#define KTRACE_IOC_PROBE_LIST \
+	_IOWR(KTRACE_IOC_MAGIC, 0x01, struct ktrace_probe_list)
+#define KTRACE_IOC_ENABLE \
+	_IOWR(KTRACE_IOC_MAGIC, 0x02, struct ktrace_enable)
+#define KTRACE_IOC_DISABLE \
+	_IOW(KTRACE_IOC_MAGIC, 0x03, struct ktrace_disable)
+#define KTRACE_IOC_READ \
+	_IOWR(KTRACE_IOC_MAGIC, 0x04, struct ktrace_read)
+#define KTRACE_IOC_STATS \
+	_IOWR(KTRACE_IOC_MAGIC, 0x05, struct ktrace_stats)
+#define KTRACE_IOC_RING_SETUP \
+	_IOWR(KTRACE_IOC_MAGIC, 0x06, struct ktrace_ring_setup)
 
 #endif /* _UAPI_LINUX_KTRACE_H */

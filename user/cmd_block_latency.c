@@ -15,11 +15,6 @@
 #include "hist.h"
 #include "ioflags.h"
 
-/* Count from issue instead of dispatch: OS queue time included. */
-#ifndef KTRACE_BLOCK_LATENCY_OPT_QUEUED
-#define KTRACE_BLOCK_LATENCY_OPT_QUEUED	(1ULL << 0)
-#endif
-
 static const char bl_doc[] =
 "Summarize block device I/O latency as a histogram.\n"
 "\n"
@@ -258,7 +253,7 @@ int cmd_block_latency(int argc, char **argv)
 	en.key = a.per_disk ? KTRACE_KEY_DEV :
 		 a.per_flag ? KTRACE_KEY_FLAGS : KTRACE_KEY_NONE;
 	if (a.queued)
-		en.opts |= KTRACE_BLOCK_LATENCY_OPT_QUEUED;
+		en.opts |= KTRACE_BLOCK_LATENCY_QUEUED;
 	if (a.disk) {
 		en.flags |= KTRACE_ENABLE_DEV;
 		en.dev = a.dev;

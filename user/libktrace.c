@@ -299,6 +299,9 @@ int kt_ring_setup(struct kt *kt, __u32 data_pages, __u32 watermark)
 
 		p = mmap(NULL, kt->page_size, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, kt->fd, base);
+		/* A hole in the possible CPUs has no ring: skip it. */
+		if (p == MAP_FAILED && errno == EINVAL && cpu > 0)
+			continue;
 		if (p == MAP_FAILED)
 			goto fail;
 		kt->rings[cpu].cons = p;
@@ -401,6 +404,8 @@ int kt_ring_consume(struct kt *kt, kt_rec_cb cb, void *ctx)
 	for (cpu = 0; cpu < kt->nr_rings; cpu++) {
 		struct kt_cpu_ring *r = &kt->rings[cpu];
 
+		if (!r->ctl)
+			continue;
 		ret = kt_ring_drain(r->cons, r->ctl, r->data, kt->rs.data_size,
 				    cb, ctx);
 		if (ret < 0)

@@ -85,6 +85,7 @@ struct kt_lost {
 };
 int kt_ring_pending_lost(const struct kt *kt, unsigned int cpu,
 			 struct kt_lost *lost);
+/* A CPU's control page; NULL past nr_cpus or for a CPU without a ring. */
 const struct ktrace_ring_control *kt_ring_control(const struct kt *kt,
 						  unsigned int cpu);
 

@@ -31,7 +31,7 @@ struct kt_blk_req {
 	u64 start_ns;		/* insert or issue time, 0 while claiming */
 	u64 insert_ns;		/* 0 when not seen at insert */
 	u64 issue_ns;		/* 0 until issued */
-	u64 match;		/* instances whose filters the submitter passed */
+	u64 match;		/* slots of instances the submitter passed */
 	u32 pid;
 	u32 tgid;
 	u32 dev;
@@ -54,8 +54,9 @@ static struct kt_blk_req *kt_blk_find(struct kt_blk *blk, struct request *rq)
 
 	for (i = 0; i < KT_BLK_PROBES; i++) {
 		req = &blk->reqs[(h + i) % KT_BLK_INFLIGHT];
-		/* Pairs with the store-release in kt_blk_claim(). */
-		if (READ_ONCE(req->rq) == rq && smp_load_acquire(&req->start_ns))
+		if (READ_ONCE(req->rq) == rq &&
+		    /* Pairs with the store-release in kt_blk_start(). */
+		    smp_load_acquire(&req->start_ns))
 			return req;
 	}
 	return NULL;
@@ -92,6 +93,7 @@ static struct kt_blk_req *kt_blk_claim(struct kt_blk *blk, struct request *rq,
 static void kt_blk_release(struct kt_blk_req *req)
 {
 	WRITE_ONCE(req->start_ns, 0);
+	/* The entry's fields are read before another request claims it. */
 	smp_store_release(&req->rq, NULL);
 }
 
@@ -262,7 +264,8 @@ static void kt_blk_on_complete(void *data, struct request *rq,
 		    req->start_ns < inst->enabled_ns)
 			continue;
 		start = req->issue_ns;
-		if ((inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) && req->insert_ns)
+		if ((inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) &&
+		    req->insert_ns)
 			start = req->insert_ns;
 		if (!start) {
 			/* Completed without an issue: nothing to measure. */
@@ -285,7 +288,10 @@ static int kt_blk_attach(struct kt_probe *probe)
 {
 	int err;
 
-	probe->priv = kvzalloc(sizeof(struct kt_blk), GFP_KERNEL);
+	struct kt_blk *blk;
+
+	blk = kvzalloc(sizeof(*blk), GFP_KERNEL);
+	probe->priv = blk;
 	if (!probe->priv)
 		return -ENOMEM;
 	err = kt_tp_register(kt_blk_hooks, ARRAY_SIZE(kt_blk_hooks), probe);
@@ -312,7 +318,7 @@ const struct kt_probe_ops kt_probe_block_latency = {
 		BIT(KTRACE_KEY_TGID),
 	.flags = KT_FILTER_FLAGS | KTRACE_ENABLE_LINEAR,
 	.opts = KTRACE_BLOCK_LATENCY_QUEUED,
-	.capacity = 1024,
+	.capacity = 256,
 	.attach = kt_blk_attach,
 	.detach = kt_blk_detach,
 };

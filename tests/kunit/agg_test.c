@@ -411,6 +411,50 @@ static void hist_agg_read_merges_cpus(struct kunit *test)
 	}
 }
 
+static void hist_agg_add_keys_on_cpu(void *arg)
+{
+	struct kt_agg *agg = arg;
+	u64 key[2] = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		key[0] = smp_processor_id() * 8 + i + 1;
+		kt_agg_add(agg, key, 1);
+	}
+}
+
+/*
+ * Each CPU fills its table with keys of its own: the merged result holds
+ * at most max_entries of them, and every event is either in an entry or
+ * in the overflow count.
+ */
+static void hist_agg_read_when_merged_keys_exceed_capacity(struct kunit *test)
+{
+	struct hist_test_ctx *ctx = test->priv;
+	struct kt_agg_params p = {
+		.hist = KTRACE_HIST_LOG2,
+		.capacity = 8,
+	};
+	struct kt_agg *agg;
+	unsigned int cpus;
+	u64 events = 0;
+	u32 nr, i;
+
+	agg = hist_create(test, &p);
+	cpus_read_lock();
+	cpus = num_online_cpus();
+	on_each_cpu(hist_agg_add_keys_on_cpu, agg, 1);
+	cpus_read_unlock();
+
+	nr = hist_read(test, true);
+	KUNIT_EXPECT_LE(test, nr, ctx->max_entries);
+	KUNIT_EXPECT_EQ(test, nr, min(8 * cpus, ctx->max_entries));
+	for (i = 0; i < nr; i++)
+		events += hist_entry(test, i)->count;
+	KUNIT_EXPECT_EQ(test, events + ctx->overflow, 8ULL * cpus);
+	KUNIT_EXPECT_EQ(test, hist_read(test, false), 0);
+}
+
 static void hist_agg_read_with_clear(struct kunit *test)
 {
 	struct hist_test_ctx *ctx = test->priv;
@@ -537,6 +581,7 @@ static struct kunit_case hist_test_cases[] = {
 	KUNIT_CASE(hist_agg_add_when_table_full),
 	KUNIT_CASE(hist_agg_add_when_table_large),
 	KUNIT_CASE(hist_agg_read_merges_cpus),
+	KUNIT_CASE(hist_agg_read_when_merged_keys_exceed_capacity),
 	KUNIT_CASE(hist_agg_read_with_clear),
 	KUNIT_CASE(hist_agg_read_with_clear_unkeyed),
 	KUNIT_CASE(hist_agg_read_without_clear),

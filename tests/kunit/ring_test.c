@@ -57,13 +57,16 @@ static int ring_write(struct kt_ring *ring, u32 len, u32 id)
 	return drop == KT_DROP_NONE ? -1 : drop;
 }
 
+/* The reader's side of the protocol in uapi/ktrace.h. */
 static u64 ring_producer(struct kt_ring *ring)
 {
+	/* Pairs with the producer's store-release in kt_ring_commit(). */
 	return smp_load_acquire(&ring->ctl->producer_pos);
 }
 
 static void ring_consume_to(struct kt_ring *ring, u64 pos)
 {
+	/* Pairs with the producer's load-acquire of consumer_pos. */
 	smp_store_release(&ring->cons->consumer_pos, pos);
 }
 
@@ -329,6 +332,7 @@ static void ring_reserve_when_consumer_out_of_range(struct kunit *test)
 	struct kt_ring *ring = ((struct ring_test_ctx *)test->priv)->ring;
 	u64 size = ring_data_size(ring), prod, records;
 	static const s64 bad[] = { 8, 4096, -4104, -8192, S64_MAX };
+	struct ktrace_rec_lost *lost;
 	u8 *snap;
 	u64 i;
 
@@ -369,9 +373,9 @@ static void ring_reserve_when_consumer_out_of_range(struct kunit *test)
 	/* A sane reader again: writing resumes. */
 	ring_consume_to(ring, prod);
 	KUNIT_EXPECT_EQ(test, ring_write(ring, 64, 3), KT_DROP_NONE);
-	KUNIT_EXPECT_EQ(test, ring_rec_at(ring, prod)->type, KTRACE_REC_LOST);
-	KUNIT_EXPECT_EQ(test, ((struct ktrace_rec_lost *)ring_rec_at(ring,
-			prod))->full, (u64)ARRAY_SIZE(bad) + 1);
+	lost = (struct ktrace_rec_lost *)ring_rec_at(ring, prod);
+	KUNIT_EXPECT_EQ(test, lost->hdr.type, KTRACE_REC_LOST);
+	KUNIT_EXPECT_EQ(test, lost->full, (u64)ARRAY_SIZE(bad) + 1);
 }
 
 static void ring_reserve_when_reentrant(struct kunit *test)

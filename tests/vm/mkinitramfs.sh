@@ -25,7 +25,8 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
 # Shared libraries of every dynamically linked ELF in the payload.
 find "$root/ktrace" -type f -perm -u+x | while read -r f; do
-	{ ldd "$f" 2>/dev/null || true; } | grep -o '/[^ ]*' | while read -r lib; do
+	{ ldd "$f" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } |
+	while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done

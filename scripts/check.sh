@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every ktrace test, ending with one line "N passed, N failed".
+#   1. host unit tests of the userspace code (ASan/UBSan)
+#   2. checkpatch --strict on the kernel code
+#   3. for the test kernel and both stock kernels: build ktrace.ko against
+#      it, boot a guest, run the guest suites (TAP); on the test kernel the
+#      KUnit suites too, parsed with the kernel's kunit.py.  A guest that
+#      hangs, dies or prints a kernel problem on its console fails.
+# KERNELS="test stock-6.1" limits the kernels.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KTRACE_TOP"
+
+KERNELS=${KERNELS:-test stock-6.1 stock-6.12}
+logs=$KTRACE_TOP/build/check
+rm -rf "$logs" && mkdir -p "$logs"
+passed=0
+failed=0
+start=$(date +%s)
+
+# Counts the TAP lines of FILE.
+count_tap()
+{
+	local p f
+
+	p=$(grep -cE '^ok ' "$1")
+	f=$(grep -cE '^not ok ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	grep -E '^not ok ' "$1" | sed 's/^/FAILED: /'
+}
+
+# The number after WORD in kunit.py's summary line, 0 when absent.
+kunit_field()
+{
+	local n
+
+	n=$(echo "$1" | grep -oE "$2 [0-9]+" | grep -oE '[0-9]+$')
+	echo "${n:-0}"
+}
+
+# One synthetic test: NAME and a status.
+result()
+{
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $1"
+	else
+		failed=$((failed + 1))
+		echo "FAILED: not ok - $1"
+	fi
+}
+
+step "kernels"
+scripts/kernel-test.sh >/dev/null || die "test kernel build failed"
+scripts/kernel-stock.sh 6.1 >/dev/null || die "stock 6.1 fetch failed"
+scripts/kernel-stock.sh 6.12 >/dev/null || die "stock 6.12 fetch failed"
+
+step "host unit tests"
+make -s -C tests/unit > "$logs/unit.tap" 2>&1
+rc=$?
+count_tap "$logs/unit.tap"
+result "host unit tests ran" $rc
+
+step "checkpatch --strict"
+scripts/checkpatch.sh > "$logs/checkpatch.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$logs/checkpatch.log"
+result "checkpatch --strict: kernel code is clean" $rc
+
+kunit_py=$(ls -d "$KTRACE_CACHE"/src/linux-source-6.1-*/tools/testing/kunit/kunit.py | head -n1)
+
+for k in $KERNELS; do
+	step "guest: $k"
+	out=$logs/$k
+	mkdir -p "$out"
+	if ! scripts/payload.sh "$k" > "$out/payload.log" 2>&1; then
+		tail -n 20 "$out/payload.log"
+		result "$k: ktrace.ko and the tools build" 1
+		continue
+	fi
+	result "$k: ktrace.ko and the tools build" 0
+	tests/vm/run.sh -k "$k" -p "build/$k/payload" -t 1500 -o "$out" \
+		-- 'sh /ktrace/guest-check.sh' > "$out/tap" 2> "$out/run.err"
+	rc=$?
+	count_tap "$out/tap"
+	[ $rc -le 1 ] || cat "$out/run.err"
+	result "$k: guest finished with a clean console (exit $rc)" \
+		$(( rc > 1 ))
+
+	if [ -f "build/$k/payload/ktrace_kunit.ko" ]; then
+		tests/vm/kunit-ktap.sh "$out/console.log" |
+			python3 "$kunit_py" parse > "$out/kunit.log" 2>&1
+		# "Testing complete. Ran N tests: passed: P, failed: F, ..."
+		summary=$(grep 'Testing complete' "$out/kunit.log" | tail -n1)
+		total=$(kunit_field "$summary" Ran)
+		ok=$(kunit_field "$summary" passed:)
+		bad=$(( $(kunit_field "$summary" failed:) +
+			$(kunit_field "$summary" crashed:) +
+			$(kunit_field "$summary" errors:) ))
+		grep -E '\[FAILED\]|\[CRASHED\]|ERROR' "$out/kunit.log" |
+			sed 's/^/FAILED: kunit: /'
+		echo "KUnit on $k: $summary"
+		passed=$((passed + ok))
+		failed=$((failed + bad))
+		result "$k: KUnit suites ran" $(( total == 0 ))
+	fi
+done
+
+echo "make check took $(( $(date +%s) - start ))s"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
