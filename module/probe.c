@@ -26,6 +26,7 @@ EXPORT_SYMBOL_FOR_KUNIT(kt_probe_lock);
 static const struct kt_probe_ops *const kt_probe_table[] = {
 	&kt_probe_block_latency,
 	&kt_probe_sys_enter,
+	&kt_probe_funclatency,
 };
 
 static struct kt_probe kt_probes[ARRAY_SIZE(kt_probe_table)];
@@ -74,10 +75,18 @@ int kt_probe_enable(struct kt_inst *inst)
 		err = -ENOSPC;
 		goto out_unlock;
 	}
-	if (!probe->users) {
+	if (!probe->users && probe->ops->attach) {
 		err = probe->ops->attach(probe);
 		if (err)
 			goto out_unlock;
+	}
+	if (probe->ops->inst_attach) {
+		err = probe->ops->inst_attach(inst);
+		if (err) {
+			if (!probe->users && probe->ops->detach)
+				probe->ops->detach(probe);
+			goto out_unlock;
+		}
 	}
 	probe->users++;
 	probe->slots |= BIT_ULL(slot);
@@ -95,9 +104,11 @@ void kt_probe_disable(struct kt_inst *inst)
 	bool detached = false;
 
 	mutex_lock(&kt_probe_lock);
+	if (probe->ops->inst_detach)
+		probe->ops->inst_detach(inst);
 	list_del_rcu(&inst->node);
 	probe->slots &= ~BIT_ULL(inst->slot);
-	if (!--probe->users) {
+	if (!--probe->users && probe->ops->detach) {
 		probe->ops->detach(probe);
 		detached = true;
 	}

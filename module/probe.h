@@ -32,10 +32,15 @@ struct kt_probe_ops {
 	u64 opts;		/* probe-specific option bits accepted */
 	u32 capacity;		/* keyed-table capacity */
 	u32 rec_size;		/* largest record a streaming probe writes */
-	/* Hooks up the probe for its first instance. */
+	/* Hooks up the probe for its first instance (optional). */
 	int (*attach)(struct kt_probe *probe);
 	/* Unhooks it after the last; returns once no handler runs. */
 	void (*detach)(struct kt_probe *probe);
+	/* Hooks of one instance, e.g. a kprobe on its symbol (optional). */
+	int (*inst_attach)(struct kt_inst *inst);
+	void (*inst_detach)(struct kt_inst *inst);
+	/* Events the kernel could not deliver to the instance's hooks. */
+	u64 (*inst_missed)(struct kt_inst *inst);
 };
 
 struct kt_probe {
@@ -77,6 +82,7 @@ struct kt_inst {
 	struct kt_agg *agg;		/* aggregating probes */
 	struct kt_ring_set *rings;	/* streaming probes */
 	struct kt_inst_stats __percpu *stats;
+	void *priv;			/* the instance's own hooks */
 };
 
 extern struct mutex kt_probe_lock;
@@ -157,5 +163,6 @@ static inline void kt_inst_commit(struct kt_inst *inst, struct ktrace_rec *rec)
 /* The probes, one per file in module/probes/. */
 extern const struct kt_probe_ops kt_probe_block_latency;
 extern const struct kt_probe_ops kt_probe_sys_enter;
+extern const struct kt_probe_ops kt_probe_funclatency;
 
 #endif /* _KTRACE_PROBE_H */

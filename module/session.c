@@ -345,6 +345,8 @@ static void kt_stats_sum(struct kt_inst *inst, struct ktrace_stats *st)
 		st->time_ns += c->time_ns;
 		st->time_samples += c->time_samples;
 	}
+	if (inst->probe->ops->inst_missed)
+		st->missed = inst->probe->ops->inst_missed(inst);
 }
 
 static int kt_ioc_stats(struct kt_session *s, void __user *uarg)

@@ -11,10 +11,12 @@ static const char enable_doc[] =
 "\n"
 "PROBES:\n"
 "    block_latency   block I/O latency histograms, like bcc's biolatency\n"
+"    funclatency     kernel function latency histograms, like bcc's funclatency\n"
 "    sys_enter       one line per system call entry, streamed\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable block_latency --help\n"
+"    ktracectl enable funclatency --help\n"
 "    ktracectl enable sys_enter --help";
 
 static const struct {
@@ -22,6 +24,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } probe_cmds[] = {
 	{ "block_latency", cmd_block_latency },
+	{ "funclatency", cmd_funclatency },
 	{ "sys_enter", cmd_sys_enter },
 };
 

@@ -55,6 +55,7 @@ void warn_err(const char *what, int err);
 int cmd_list(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_block_latency(int argc, char **argv);
+int cmd_funclatency(int argc, char **argv);
 int cmd_sys_enter(int argc, char **argv);
 
 #endif /* __KTRACECTL_H */

@@ -47,7 +47,7 @@ printf '%s\n' "$*" > "$work/payload/cmd"
 	"$work/initrd.gz"
 truncate -s 512M "$work/disk.img"
 
-accel=tcg
+accel=tcg,thread=single
 [ "${KTRACE_KVM:-0}" = 1 ] && accel=kvm
 qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2048
       -kernel "$kdir/bzImage" -initrd "$work/initrd.gz"
