@@ -30,6 +30,7 @@ endif
 all: module user
 
 module:
+	$(Q)test -f $(KDIR)/Makefile || { scripts/deps.sh && scripts/kernel-test.sh >/dev/null; }
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 user:

@@ -62,7 +62,10 @@ hist_total()
 	awk '$2 == "->" && $4 == ":" { s += $5 } END { print s + 0 }' "$@"
 }
 
-# Waits up to 30 s for a line matching PATTERN in FILE.
+# Waits up to 30 s for a line matching PATTERN in FILE, the line a tool
+# prints once its probes are attached, then one more second: under QEMU's
+# TCG a vCPU can run stale translated code for a moment after the kernel
+# patches a tracepoint's static branch, and miss the first events.
 wait_for()
 {
 	i=0
@@ -71,4 +74,5 @@ wait_for()
 		[ $i -gt 300 ] && return 1
 		sleep 0.1
 	done
+	sleep 1
 }

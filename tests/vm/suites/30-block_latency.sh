@@ -11,7 +11,7 @@ out=/tmp/blk.out
 # the histogram ktracectl printed when stopped.
 run_traced()
 {
-	ktracectl enable block_latency $1 > $out 2>/tmp/blk.err &
+	ktracectl enable block_latency -v $1 > $out 2>/tmp/blk.err &
 	pid=$!
 	if ! wait_for "Tracing block device I/O" $out; then
 		kill $pid 2>/dev/null
@@ -20,6 +20,8 @@ run_traced()
 	sh -c "$2" > /dev/null || return 1
 	kill -INT $pid
 	wait $pid
+	# The instance's counters, as TAP comments, for the record.
+	grep 'hits' /tmp/blk.err | sed 's/^/# /'
 }
 
 check "ktrace.ko loads" load_ktrace

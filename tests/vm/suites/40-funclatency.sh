@@ -12,9 +12,12 @@ out=/tmp/fl.out
 err=/tmp/fl.err
 
 # start_traced OUT "ktracectl options": starts ktracectl in the background
-# (its pid in $pid) and waits for its header.
+# (its pid in $pid) and waits for its header.  OUT is removed first: a
+# header left by an earlier run must not pass for this one's (SIGINT sent
+# before ktracectl handles it would be ignored, as in any background job).
 start_traced()
 {
+	rm -f $1 $1.err
 	ktracectl enable funclatency $2 > $1 2>$1.err &
 	pid=$!
 	if ! wait_for "$HEADER" $1; then
@@ -24,11 +27,17 @@ start_traced()
 	fi
 }
 
-# stop_traced: SIGINT, then ktracectl's exit status.
+# stop_traced: SIGINT, then ktracectl's exit status; SIGKILL (status 137)
+# if it has not exited 20 s later, so a hang fails tests, not the suite.
 stop_traced()
 {
 	kill -INT $pid
+	(sleep 20; kill -KILL $pid 2>/dev/null) > /dev/null 2>&1 &
+	dog=$!
 	wait $pid
+	st=$?
+	kill $dog 2>/dev/null
+	return $st
 }
 
 # run_traced "ktracectl options" "workload": traces the workload; the
@@ -128,6 +137,7 @@ else
 fi
 
 # Interval mode: two 1 s intervals, each read and cleared atomically.
+rm -f $out
 ktracectl enable funclatency -c sysloop 1 2 $FUNC > $out 2>$err &
 pid=$!
 wait_for "$HEADER" $out
@@ -145,10 +155,11 @@ start_traced /tmp/fl2.out "-c sysloop2 $FUNC"
 pid2=$pid
 sysloop 3000
 /tmp/sysloop2 2000
-kill -INT $pid1 $pid2
-wait $pid1
+pid=$pid1
+stop_traced
 rc1=$?
-wait $pid2
+pid=$pid2
+stop_traced
 rc2=$?
 expect_eq "two instances: both exit 0" "0 0" "$rc1 $rc2"
 expect_eq "two instances: -c sysloop counts 3000" 3000 "$(hist_total $out)"
