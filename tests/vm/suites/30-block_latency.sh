@@ -11,6 +11,9 @@ out=/tmp/blk.out
 # the histogram ktracectl printed when stopped.
 run_traced()
 {
+	# A stale header from the previous run would let SIGINT come before
+	# ktracectl handles it.
+	rm -f $out
 	ktracectl enable block_latency -v $1 > $out 2>/tmp/blk.err &
 	pid=$!
 	if ! wait_for "Tracing block device I/O" $out; then
@@ -58,13 +61,15 @@ else
 	not_ok "null_blk loads"
 fi
 
-# Interval mode: two intervals, each cleared atomically by the read.
-ktracectl enable block_latency -d vda 2 2 > $out 2>&1 &
+# Interval mode: three intervals, each cleared atomically by the read.
+rm -f $out
+ktracectl enable block_latency -d vda 2 3 > $out 2>&1 &
 pid=$!
 wait_for "Tracing block device I/O" $out
 blkload /dev/vda $N > /dev/null
 wait $pid
-expect_eq "interval mode: the two intervals add up to $N" $N "$(hist_total $out)"
+expect_eq "interval mode: the intervals add up to $N" $N "$(hist_total $out)"
+expect_eq "interval mode: three histograms" 3 "$(grep -c 'usecs.*: count' $out)"
 
 check "rmmod" rmmod ktrace
 tap_end
