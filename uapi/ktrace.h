@@ -38,6 +38,7 @@
  *   0x04  KTRACE_IOC_READ        struct ktrace_read
  *   0x05  KTRACE_IOC_STATS       struct ktrace_stats
  *   0x06  KTRACE_IOC_RING_SETUP  struct ktrace_ring_setup
+ *   0x07  KTRACE_IOC_SYMBOLS     struct ktrace_symbols   (ABI 1.1)
  */
 #ifndef _UAPI_LINUX_KTRACE_H
 #define _UAPI_LINUX_KTRACE_H
@@ -50,7 +51,7 @@
 #define KTRACE_IOC_MAGIC	0xBD
 
 #define KTRACE_ABI_MAJOR	1	/* incompatible changes */
-#define KTRACE_ABI_MINOR	0	/* additions */
+#define KTRACE_ABI_MINOR	1	/* additions */
 #define KTRACE_RECORD_SCHEMA	1	/* layout of ring records */
 
 #define KTRACE_NAME_LEN		32
@@ -101,7 +102,9 @@ struct ktrace_handshake {
 #define KTRACE_KEY_COMM		5	/* key[0..1] = comm, NUL-padded */
 #define KTRACE_KEY_STACK	6	/* key[0] = stack id */
 #define KTRACE_KEY_FLAGS	7	/* key[0] = KTRACE_IO_* flags */
-#define KTRACE_KEY_MAX		7
+#define KTRACE_KEY_CPU		8	/* key[0] = CPU (ABI 1.1) */
+#define KTRACE_KEY_FUNC		9	/* key[0]: KTRACE_IOC_SYMBOLS index */
+#define KTRACE_KEY_MAX		9
 
 /* Units of histogram values.  Latencies are measured in ns. */
 #define KTRACE_UNIT_NSEC	0
@@ -125,6 +128,12 @@ struct ktrace_handshake {
 /* Probe-specific options (ktrace_enable.opts). */
 /* block_latency: time from insert (OS queue included), not issue. */
 #define KTRACE_BLOCK_LATENCY_QUEUED	_BITULL(0)
+/* syscount: only calls that returned an error. */
+#define KTRACE_SYSCOUNT_FAILED		_BITULL(0)
+/* execsnoop: failed execs too (successful ones only by default). */
+#define KTRACE_EXECSNOOP_FAILED		_BITULL(0)
+/* opensnoop: only opens that failed. */
+#define KTRACE_OPENSNOOP_FAILED		_BITULL(0)
 
 /*
  * KTRACE_IOC_PROBE_LIST: describes the probes this module offers.  The
@@ -384,6 +393,9 @@ struct ktrace_ring_control {
 #define KTRACE_REC_PAD		0	/* fills the end of the data area */
 #define KTRACE_REC_LOST		1	/* struct ktrace_rec_lost */
 #define KTRACE_REC_SYSCALL	2	/* struct ktrace_rec_syscall */
+#define KTRACE_REC_EXEC		3	/* struct ktrace_rec_exec */
+#define KTRACE_REC_OPEN		4	/* struct ktrace_rec_open */
+#define KTRACE_REC_TCP		5	/* struct ktrace_rec_tcp */
 
 struct ktrace_rec {
 	__u32 len;		/* header and payload, before 8-byte padding */
@@ -411,6 +423,82 @@ struct ktrace_rec_syscall {
 	char comm[KTRACE_COMM_LEN];
 };
 
+/*
+ * Streamed by execsnoop, one per exec: filename and arguments as read at
+ * entry, the result at return.  data holds the filename, then nr_args
+ * arguments, each NUL-terminated; data_len counts them all.
+ */
+#define KTRACE_EXEC_ARGS_MAX		20
+#define KTRACE_EXEC_DATA_MAX		1024
+#define KTRACE_EXEC_TRUNCATED		_BITUL(0)	/* args cut short */
+
+struct ktrace_rec_exec {
+	struct ktrace_rec hdr;
+	__u32 pid;
+	__u32 tgid;
+	__u32 ppid;
+	__u32 uid;
+	__s32 retval;		/* 0, or -errno */
+	__u16 nr_args;
+	__u16 flags;		/* KTRACE_EXEC_* */
+	char comm[KTRACE_COMM_LEN];
+	__u32 data_len;
+	__u32 reserved;
+	char data[];
+};
+
+/* Streamed by opensnoop, one per open, openat or openat2. */
+#define KTRACE_PATH_LEN		256
+
+struct ktrace_rec_open {
+	struct ktrace_rec hdr;
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__s32 ret;		/* the fd, or -errno */
+	__s32 dfd;		/* AT_FDCWD for open */
+	__u32 flags;		/* O_* */
+	__u32 mode;
+	__u32 reserved;
+	char comm[KTRACE_COMM_LEN];
+	char path[KTRACE_PATH_LEN];	/* NUL-terminated, may be cut */
+};
+
+/* Streamed by tcplife, one per TCP session when it closes. */
+struct ktrace_rec_tcp {
+	struct ktrace_rec hdr;
+	__u32 pid;		/* the task that opened the session */
+	__u32 tgid;
+	__u16 family;		/* AF_INET or AF_INET6 */
+	__u16 sport;		/* host byte order */
+	__u16 dport;
+	__u16 reserved;
+	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+	__u64 tx_bytes;		/* bytes acked by the peer */
+	__u64 rx_bytes;		/* bytes received */
+	__u64 duration_ns;	/* first state change to close */
+	char comm[KTRACE_COMM_LEN];
+};
+
+/*
+ * KTRACE_IOC_SYMBOLS (ABI 1.1): the kernel functions an instance probes,
+ * in the order KTRACE_KEY_FUNC indexes them (funccount with a wildcard).
+ * The module fills min(count, nr_symbols) names of KTRACE_SYMBOL_LEN bytes
+ * and returns the total in count.  Names only: no addresses.
+ *   ENOENT   no instance of that id in this file
+ *   EINVAL   the instance probes no function
+ */
+struct ktrace_symbols {
+	__u32 size;
+	__u32 id;		/* in */
+	__u32 count;		/* in: names room at names; out: total */
+	__u32 flags;		/* in: 0 */
+	__u64 names;		/* in: user pointer to count names */
+};
+
+#define KTRACE_SYMBOLS_SIZE_VER0	24
+
 #define KTRACE_IOC_HANDSHAKE \
 	_IOWR(KTRACE_IOC_MAGIC, 0x00, struct ktrace_handshake)
 #define KTRACE_IOC_PROBE_LIST \
@@ -425,5 +513,7 @@ struct ktrace_rec_syscall {
 	_IOWR(KTRACE_IOC_MAGIC, 0x05, struct ktrace_stats)
 #define KTRACE_IOC_RING_SETUP \
 	_IOWR(KTRACE_IOC_MAGIC, 0x06, struct ktrace_ring_setup)
+#define KTRACE_IOC_SYMBOLS \
+	_IOWR(KTRACE_IOC_MAGIC, 0x07, struct ktrace_symbols)
 
 #endif /* _UAPI_LINUX_KTRACE_H */

@@ -200,7 +200,7 @@ TEST_F(kt, next_unused_ioctl_nr)
 	struct ktrace_handshake hs = { .size = sizeof(hs) };
 
 	ASSERT_EQ(ENOTTY, kioctl(self->fd,
-				 _IOWR(KTRACE_IOC_MAGIC, 0x07, struct ktrace_handshake),
+				 _IOWR(KTRACE_IOC_MAGIC, 0x08, struct ktrace_handshake),
 				 &hs));
 }
 
