@@ -164,9 +164,8 @@ static void probe_enable_when_instances_exhausted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, probe_enable(ctx, PROBE_TEST_INSTS - 1),
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, probe->users, PROBE_TEST_INSTS - 1);
-	KUNIT_EXPECT_FALSE(test,
-			   probe_test_listed(probe,
-					     &ctx->insts[PROBE_TEST_INSTS - 1]));
+	i = PROBE_TEST_INSTS - 1;
+	KUNIT_EXPECT_FALSE(test, probe_test_listed(probe, &ctx->insts[i]));
 
 	/* A freed slot is reused. */
 	probe_disable(ctx, 5);
@@ -207,7 +206,8 @@ static void probe_find_by_name(struct kunit *test)
 		probe = kt_probe_at(i);
 		KUNIT_ASSERT_NOT_NULL(test, probe);
 		KUNIT_ASSERT_NOT_NULL(test, probe->ops);
-		KUNIT_EXPECT_LT(test, strnlen(probe->ops->name, KTRACE_NAME_LEN),
+		KUNIT_EXPECT_LT(test,
+				strnlen(probe->ops->name, KTRACE_NAME_LEN),
 				(size_t)KTRACE_NAME_LEN);
 		KUNIT_EXPECT_PTR_EQ(test, kt_probe_find(probe->ops->name),
 				    probe);

@@ -25,7 +25,7 @@
 struct ring_test_ctx {
 	wait_queue_head_t wq;
 	struct kt_ring_set *set;
-	struct kt_ring *ring;		/* the ring of the CPU the test runs on */
+	struct kt_ring *ring;		/* the ring of the test's CPU */
 	unsigned int cpu;
 };
 
