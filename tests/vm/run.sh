@@ -49,7 +49,7 @@ truncate -s 512M "$work/disk.img"
 
 accel=tcg,thread=single
 [ "${KTRACE_KVM:-0}" = 1 ] && accel=kvm
-qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m 2048
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp 2 -m 2048
       -kernel "$kdir/bzImage" -initrd "$work/initrd.gz"
       -append "console=ttyS0 panic=-1 loglevel=7 kmemleak=on nokaslr kunit.enable=1 tsc=reliable"
       -drive "file=$work/disk.img,if=virtio,format=raw,cache=unsafe"
