@@ -27,6 +27,12 @@ static const struct kt_probe_ops *const kt_probe_table[] = {
 	&kt_probe_block_latency,
 	&kt_probe_sys_enter,
 	&kt_probe_funclatency,
+	&kt_probe_tcplife,
+	&kt_probe_funccount,
+	&kt_probe_execsnoop,
+	&kt_probe_opensnoop,
+	&kt_probe_runqlat,
+	&kt_probe_syscount,
 };
 
 static struct kt_probe kt_probes[ARRAY_SIZE(kt_probe_table)];

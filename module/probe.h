@@ -41,6 +41,12 @@ struct kt_probe_ops {
 	void (*inst_detach)(struct kt_inst *inst);
 	/* Events the kernel could not deliver to the instance's hooks. */
 	u64 (*inst_missed)(struct kt_inst *inst);
+	/*
+	 * The kernel functions an instance probes, in KTRACE_KEY_FUNC order:
+	 * *nr names of KTRACE_SYMBOL_LEN bytes each, NUL-padded, fixed while
+	 * the instance lives; NULL when it probes none (optional).
+	 */
+	const char *(*inst_symbols)(struct kt_inst *inst, u32 *nr);
 };
 
 struct kt_probe {
@@ -164,5 +170,11 @@ static inline void kt_inst_commit(struct kt_inst *inst, struct ktrace_rec *rec)
 extern const struct kt_probe_ops kt_probe_block_latency;
 extern const struct kt_probe_ops kt_probe_sys_enter;
 extern const struct kt_probe_ops kt_probe_funclatency;
+extern const struct kt_probe_ops kt_probe_tcplife;
+extern const struct kt_probe_ops kt_probe_funccount;
+extern const struct kt_probe_ops kt_probe_execsnoop;
+extern const struct kt_probe_ops kt_probe_opensnoop;
+extern const struct kt_probe_ops kt_probe_runqlat;
+extern const struct kt_probe_ops kt_probe_syscount;
 
 #endif /* _KTRACE_PROBE_H */

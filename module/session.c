@@ -373,6 +373,36 @@ static int kt_ioc_stats(struct kt_session *s, void __user *uarg)
 	return kt_abi_copy_out(uarg, &st, sizeof(st), usize);
 }
 
+static int kt_ioc_symbols(struct kt_session *s, void __user *uarg)
+{
+	struct ktrace_symbols sy;
+	struct kt_inst *inst;
+	const char *names;
+	int usize;
+	u32 nr = 0;
+
+	usize = kt_abi_copy_in(&sy, sizeof(sy), KTRACE_SYMBOLS_SIZE_VER0,
+			       uarg);
+	if (usize < 0)
+		return usize;
+	if (sy.flags)
+		return -EINVAL;
+	inst = kt_session_inst(s, sy.id);
+	if (!inst)
+		return -ENOENT;
+	if (!inst->probe->ops->inst_symbols)
+		return -EINVAL;
+	names = inst->probe->ops->inst_symbols(inst, &nr);
+	if (!names)
+		return -EINVAL;
+	/* Names only, NUL-padded to KTRACE_SYMBOL_LEN: no addresses. */
+	if (copy_to_user(u64_to_user_ptr(sy.names), names,
+			 (size_t)min(sy.count, nr) * KTRACE_SYMBOL_LEN))
+		return -EFAULT;
+	sy.count = nr;
+	return kt_abi_copy_out(uarg, &sy, sizeof(sy), usize);
+}
+
 static long kt_ioctl_locked(struct kt_session *s, unsigned int nr,
 			    void __user *uarg)
 {
@@ -391,6 +421,8 @@ static long kt_ioctl_locked(struct kt_session *s, unsigned int nr,
 		return kt_ioc_stats(s, uarg);
 	case _IOC_NR(KTRACE_IOC_RING_SETUP):
 		return kt_ioc_ring_setup(s, uarg);
+	case _IOC_NR(KTRACE_IOC_SYMBOLS):
+		return kt_ioc_symbols(s, uarg);
 	default:
 		return -ENOTTY;
 	}

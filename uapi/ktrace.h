@@ -134,6 +134,15 @@ struct ktrace_handshake {
 #define KTRACE_EXECSNOOP_FAILED		_BITULL(0)
 /* opensnoop: only opens that failed. */
 #define KTRACE_OPENSNOOP_FAILED		_BITULL(0)
+/*
+ * funccount: symbol is a function name or a glob ("vfs_*", * ? [...]) over
+ * vmlinux's text symbols; results are keyed KTRACE_KEY_FUNC.  ENABLE adds:
+ *   ENOENT   a plain name that is not a function, or a glob matching none
+ *            that kprobes accept (those refused are skipped, and logged)
+ *   E2BIG    a glob matching more than KTRACE_FUNCCOUNT_MAX functions
+ * A plain name kprobes refuse fails with the kprobe error (EINVAL...).
+ */
+#define KTRACE_FUNCCOUNT_MAX		1000
 
 /*
  * KTRACE_IOC_PROBE_LIST: describes the probes this module offers.  The

@@ -12,7 +12,13 @@ static const char enable_doc[] =
 "PROBES:\n"
 "    block_latency   block I/O latency histograms, like bcc's biolatency\n"
 "    funclatency     kernel function latency histograms, like bcc's funclatency\n"
+"    execsnoop       one line per exec, like bcc's execsnoop\n"
+"    opensnoop       one line per open, like bcc's opensnoop\n"
+"    runqlat         run queue latency histograms, like bcc's runqlat\n"
+"    syscount        system call counts and latency, like bcc's syscount\n"
 "    sys_enter       one line per system call entry, streamed\n"
+"    tcplife         one line per TCP session, like bcc's tcplife\n"
+"    funccount       kernel function call counts, like bcc's funccount\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable block_latency --help\n"
@@ -25,7 +31,13 @@ static const struct {
 } probe_cmds[] = {
 	{ "block_latency", cmd_block_latency },
 	{ "funclatency", cmd_funclatency },
+	{ "execsnoop", cmd_execsnoop },
+	{ "opensnoop", cmd_opensnoop },
+	{ "runqlat", cmd_runqlat },
+	{ "syscount", cmd_syscount },
 	{ "sys_enter", cmd_sys_enter },
+	{ "tcplife", cmd_tcplife },
+	{ "funccount", cmd_funccount },
 };
 
 struct enable_args {

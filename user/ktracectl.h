@@ -56,6 +56,12 @@ int cmd_list(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_block_latency(int argc, char **argv);
 int cmd_funclatency(int argc, char **argv);
+int cmd_execsnoop(int argc, char **argv);
+int cmd_opensnoop(int argc, char **argv);
+int cmd_runqlat(int argc, char **argv);
+int cmd_syscount(int argc, char **argv);
 int cmd_sys_enter(int argc, char **argv);
+int cmd_tcplife(int argc, char **argv);
+int cmd_funccount(int argc, char **argv);
 
 #endif /* __KTRACECTL_H */

@@ -79,7 +79,8 @@ static struct kt_blk_req *kt_blk_claim(struct kt_blk *blk, struct request *rq,
 		if (old) {
 			u64 start = READ_ONCE(req->start_ns);
 
-			if (!start || now - start < KT_BLK_STALE_NS)
+			/* Signed: a start published after @now is not old. */
+			if (!start || (s64)(now - start) < (s64)KT_BLK_STALE_NS)
 				continue;
 		}
 		if (cmpxchg(&req->rq, old, rq) == old) {

@@ -68,6 +68,7 @@ int main(void)
 	test_ioflags();
 	test_ring();
 	test_disk();
+	test_syscall_names();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
 }

@@ -17,5 +17,6 @@ void test_hist(void);
 void test_ioflags(void);
 void test_ring(void);
 void test_disk(void);
+void test_syscall_names(void);
 
 #endif /* __KTRACE_TAP_H */

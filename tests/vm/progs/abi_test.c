@@ -716,6 +716,77 @@ TEST_F(kt, read_stream_instance)
 	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_READ, &rd));
 }
 
+/* ---- SYMBOLS ---- */
+
+TEST_F(kt, symbols_unknown_id)
+{
+	struct ktrace_symbols sy = { .size = sizeof(sy), .id = 12345 };
+
+	ASSERT_EQ(ENOENT, kioctl(self->fd, KTRACE_IOC_SYMBOLS, &sy));
+}
+
+TEST_F(kt, symbols_not_function_instance)
+{
+	struct ktrace_enable en;
+	struct ktrace_symbols sy = { .size = sizeof(sy) };
+
+	ASSERT_EQ(0, enable(self->fd, "block_latency", &en));
+	sy.id = en.id;
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_SYMBOLS, &sy));
+}
+
+/* A funccount instance on getppid: 0 or an errno. */
+static int funccount_getppid(int fd, struct ktrace_enable *en)
+{
+	enable_init(en, "funccount");
+	en->flags = KTRACE_ENABLE_SYMBOL;
+	en->key = KTRACE_KEY_FUNC;
+	snprintf(en->symbol, sizeof(en->symbol), "__x64_sys_getppid");
+	return kioctl(fd, KTRACE_IOC_ENABLE, en);
+}
+
+TEST_F(kt, symbols_nonzero_flags)
+{
+	struct ktrace_enable en;
+	struct ktrace_symbols sy = { .size = sizeof(sy), .flags = 1 };
+
+	ASSERT_EQ(0, funccount_getppid(self->fd, &en));
+	sy.id = en.id;
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_SYMBOLS, &sy));
+}
+
+TEST_F(kt, symbols_bad_pointer)
+{
+	struct ktrace_enable en;
+	struct ktrace_symbols sy = { .size = sizeof(sy), .count = 1 };
+
+	ASSERT_EQ(0, funccount_getppid(self->fd, &en));
+	sy.id = en.id;
+	sy.names = 8;	/* the first page is never mapped */
+	ASSERT_EQ(EFAULT, kioctl(self->fd, KTRACE_IOC_SYMBOLS, &sy));
+}
+
+TEST_F(kt, symbols_contents)
+{
+	char names[2][KTRACE_SYMBOL_LEN];
+	struct ktrace_enable en;
+	struct ktrace_symbols sy = { .size = sizeof(sy) };
+
+	ASSERT_EQ(0, funccount_getppid(self->fd, &en));
+	sy.id = en.id;
+	/* count 0: the total only. */
+	ASSERT_EQ(0, kioctl(self->fd, KTRACE_IOC_SYMBOLS, &sy));
+	ASSERT_EQ(1, sy.count);
+	memset(names, 0xff, sizeof(names));
+	sy.count = 2;
+	sy.names = (__u64)(uintptr_t)names;
+	ASSERT_EQ(0, kioctl(self->fd, KTRACE_IOC_SYMBOLS, &sy));
+	ASSERT_EQ(1, sy.count);
+	ASSERT_STREQ("__x64_sys_getppid", names[0]);
+	/* Only count names written: the second is untouched. */
+	ASSERT_EQ((char)0xff, names[1][0]);
+}
+
 /* ---- RING_SETUP and mmap ---- */
 
 TEST_F(kt, ring_setup_twice)

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+# runqlat over a known number of wakeups: pingpong N bounces a byte between
+# two processes named pingpong N times, each side sleeping in read() until
+# the other writes, so each round trip wakes a pingpong task at least once
+# (usually twice).  The histogram total must be at least N and, wakeups
+# and preemptions together, at most 4N + 100.
+. /ktrace/tap.sh
+
+N=2000
+MAX=$((4 * N + 100))
+HEADER="Tracing run queue latency"
+out=/tmp/rq.out
+
+# start_traced "ktracectl options": ktracectl in the background (pid in
+# $pid), once its header is out.  A stale header must not pass for this
+# run's: SIGINT before ktracectl handles it would be ignored.
+start_traced()
+{
+	rm -f $out $out.err
+	ktracectl enable runqlat -v $1 > $out 2>$out.err &
+	pid=$!
+	if ! wait_for "$HEADER" $out; then
+		kill $pid 2>/dev/null
+		wait $pid
+		return 1
+	fi
+}
+
+# stop_traced: SIGINT, then ktracectl's exit status; SIGKILL (137) after
+# 20 s so a hang fails a test instead of stalling the suite.
+stop_traced()
+{
+	kill -INT $pid
+	(sleep 20; kill -KILL $pid 2>/dev/null) > /dev/null 2>&1 &
+	dog=$!
+	wait $pid
+	st=$?
+	kill $dog 2>/dev/null
+	return $st
+}
+
+# run_traced "ktracectl options" "workload": output in $out, status in $rc.
+run_traced()
+{
+	rc=1
+	start_traced "$1" || return 1
+	sh -c "$2" > /dev/null
+	stop_traced
+	rc=$?
+	grep 'hits' $out.err | sed 's/^/# /'
+}
+
+# in_range DESCRIPTION VALUE: ok when N <= VALUE <= MAX.
+in_range()
+{
+	if [ "$2" -ge $N ] && [ "$2" -le $MAX ]; then
+		ok "$1 ($2 in [$N, $MAX])"
+	else
+		not_ok "$1 (got $2, expected $N..$MAX)"
+	fi
+}
+
+check "ktrace.ko loads" load_ktrace
+
+if ! ktracectl list 2>/dev/null | grep -q runqlat; then
+	not_ok "ktracectl list shows runqlat"
+	rmmod ktrace
+	tap_end
+	exit
+fi
+ok "ktracectl list shows runqlat"
+
+run_traced "-c pingpong" "pingpong $N"
+expect_eq "exits 0 on SIGINT" 0 "$rc"
+check "header" grep -q "^$HEADER\.\.\. Hit Ctrl-C to end\.$" $out
+check "usecs by default" grep -q "usecs.*: count.*distribution" $out
+in_range "-c pingpong: $N round trips, their wakeups in the histogram" "$(hist_total $out)"
+check "nothing dropped" sh -c "! grep -q dropped $out.err"
+
+run_traced "-m -c pingpong" "pingpong $N"
+check "-m: msecs header" grep -q "msecs.*: count.*distribution" $out
+in_range "-m: wakeups counted" "$(hist_total $out)"
+
+# -P: a section per process; the parent's pid is known from $!.
+run_traced "-P -c pingpong" "pingpong $N & echo \$! > /tmp/rq.pid; wait"
+check "-P: section 'pid = <pingpong's pid>'" grep -q "^pid = $(cat /tmp/rq.pid)\( .*\)\?$" $out
+check "-P: two processes, two sections" [ "$(grep -c '^pid = ' $out)" -eq 2 ]
+in_range "-P: wakeups counted" "$(hist_total $out)"
+
+run_traced "-L -c pingpong" "pingpong $N & echo \$! > /tmp/rq.pid; wait"
+check "-L: section 'tid = <pingpong's pid>'" grep -q "^tid = $(cat /tmp/rq.pid)\( .*\)\?$" $out
+in_range "-L: wakeups counted" "$(hist_total $out)"
+
+# Another command's wakeups stay out.
+cp /ktrace/bin/pingpong /tmp/pongping
+run_traced "-c pingpong" "/tmp/pongping $((5 * N)); pingpong $N"
+in_range "-c keeps pongping's $((5 * N)) round trips out" "$(hist_total $out)"
+
+# Interval mode: three 2 s intervals, each read and cleared atomically.
+rm -f $out
+ktracectl enable runqlat -c pingpong 2 3 > $out 2>&1 &
+pid=$!
+wait_for "$HEADER" $out
+pingpong $N
+wait $pid
+expect_eq "interval mode: exits 0 after 3 intervals" 0 "$?"
+in_range "interval mode: the intervals add up" "$(hist_total $out)"
+
+check "rmmod" rmmod ktrace
+tap_end

@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0
+# opensnoop: openloop opens a known path exactly N times (each closed);
+# opensnoop must show exactly N lines with that path, name and fd >= 0;
+# a missing path N lines with FD -1 and ERR 2 (ENOENT).  -x shows only the
+# failures, -p only that process's opens, -n only matching names, -e the
+# flags (from open_how for openat2), -T a timestamp.
+. /ktrace/tap.sh
+
+N=200
+HEADER="PID  *COMM  *FD  *ERR"
+out=/tmp/os.out
+err=/tmp/os.err
+target=/tmp/os-target
+missing=/tmp/os-missing
+
+# start_traced "ktracectl options": ktracectl in the background (pid in
+# $pid), once its header is out.  $out is removed first so a header left
+# by an earlier run cannot pass for this one's.
+start_traced()
+{
+	rm -f $out $err
+	ktracectl enable opensnoop $1 > $out 2>$err &
+	pid=$!
+	if ! wait_for "$HEADER" $out; then
+		kill $pid 2>/dev/null
+		wait $pid
+		return 1
+	fi
+}
+
+# stop_traced: SIGINT, then ktracectl's exit status; SIGKILL (status 137)
+# if it has not exited 20 s later, so a hang fails tests, not the suite.
+stop_traced()
+{
+	kill -INT $pid
+	(sleep 20; kill -KILL $pid 2>/dev/null) > /dev/null 2>&1 &
+	dog=$!
+	wait $pid
+	st=$?
+	kill $dog 2>/dev/null
+	return $st
+}
+
+# run_traced "ktracectl options" "workload": output in $out, status in $rc.
+run_traced()
+{
+	rc=1
+	start_traced "$1" || return 1
+	sh -c "$2" > /dev/null 2>&1
+	stop_traced
+	rc=$?
+}
+
+# count PATTERN: lines of $out matching.
+count()
+{
+	grep -c -- "$1" $out
+}
+
+ok_line="^[0-9][0-9]*  *openloop  *[0-9][0-9]*  *0 $target$"
+fail_line="^[0-9][0-9]*  *openloop  *-1  *2 $missing$"
+
+check "ktrace.ko loads" load_ktrace
+echo data > $target
+rm -f $missing
+
+if ! ktracectl list 2>/dev/null | grep -q opensnoop; then
+	not_ok "ktracectl list shows opensnoop"
+	rmmod ktrace
+	tap_end
+	exit
+fi
+ok "ktracectl list shows opensnoop"
+
+run_traced "" "openloop $N $target"
+expect_eq "exits 0 on SIGINT" 0 "$rc"
+check "header PID COMM FD ERR PATH" grep -q "^PID  *COMM  *FD  *ERR PATH$" $out
+expect_eq "$N openat of $target, $N lines with fd >= 0" $N "$(count "$ok_line")"
+expect_eq "every line of $target is openloop's, none failed" $N "$(count " $target$")"
+check "seen = delivered, nothing dropped" grep -q "^seen \([0-9]*\) delivered \1 dropped 0$" $err
+
+run_traced "" "openloop $N $missing"
+expect_eq "$N opens of a missing path: FD -1 ERR 2" $N "$(count "$fail_line")"
+
+# open and openat2 too.
+run_traced "" "openloop $N $target open; openloop $N $missing openat2"
+expect_eq "open(2): $N lines" $N "$(count "$ok_line")"
+expect_eq "openat2(2), missing: $N lines" $N "$(count "$fail_line")"
+
+# -x: the failures only.
+run_traced "-x" "openloop $N $target; openloop $N $missing"
+expect_eq "-x: $N failed opens" $N "$(count "$fail_line")"
+expect_eq "-x: no successful open" 0 "$(count " $target$")"
+
+# -p: only the process given.  It waits for a go file, then execs
+# openloop, so its pid is known before it opens; a second openloop opening
+# the same path meanwhile must not show.
+rm -f /tmp/os.go
+sh -c "while [ ! -f /tmp/os.go ]; do sleep 0.1; done; exec openloop $N $target" \
+	> /dev/null &
+tpid=$!
+if start_traced "-p $tpid"; then
+	openloop 77 $target > /dev/null &
+	other=$!
+	touch /tmp/os.go
+	wait $tpid
+	wait $other
+	stop_traced
+else
+	touch /tmp/os.go
+	wait $tpid
+fi
+expect_eq "-p $tpid: its $N opens" $N "$(count "^$tpid  *openloop  *[0-9][0-9]*  *0 $target$")"
+expect_eq "-p $tpid: no other process" $N "$(grep -c " $target$" $out)"
+
+# -n: names containing NAME.
+cp /ktrace/bin/openloop /tmp/otherloop
+run_traced "-n openl" "openloop 30 $target; /tmp/otherloop 40 $target"
+expect_eq "-n openl: openloop's 30" 30 "$(count "$ok_line")"
+expect_eq "-n openl: not otherloop's" 0 "$(count "otherloop")"
+
+# -e: flags in octal; openat2's come from struct open_how (O_CLOEXEC).
+run_traced "-e" "openloop 10 $target; openloop 20 $target openat2"
+check "-e: FLAGS header" grep -q "^PID  *COMM  *FD  *ERR FLAGS  *PATH$" $out
+expect_eq "-e: openat O_RDONLY 00000000" 10 "$(count "  *0 00000000 $target$")"
+expect_eq "-e: openat2 O_CLOEXEC 02000000" 20 "$(count "  *0 02000000 $target$")"
+
+# -T: seconds since start, first.
+run_traced "-T" "openloop 5 $target"
+check "-T: TIME(s) header" grep -q "^TIME(s)  *PID  *COMM  *FD  *ERR PATH$" $out
+expect_eq "-T: a timestamp first" 5 "$(count "^[0-9]*\.[0-9][0-9][0-9]  *[0-9][0-9]*  *openloop  *[0-9][0-9]*  *0 $target$")"
+
+# Usage errors: exit 2.
+ktracectl enable opensnoop -p abc > $out 2>$err
+expect_eq "-p abc: exit 2" 2 "$?"
+check "usage printed" grep -q "^Usage: ktracectl enable opensnoop" $err
+
+check "rmmod" rmmod ktrace
+tap_end

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# tcplife: tcpxfer makes one loopback connection with exactly B bytes from
+# the client to the server and R back, the client closing first.  Each
+# side's sock closes once, so there are exactly two records: the client's
+# (local port = the ephemeral one) and the server's (local port = the
+# listening one), each with the right ports, pid and byte counts.
+. /ktrace/tap.sh
+
+HEADER="PID.*COMM.*LADDR.*LPORT.*RADDR.*RPORT"
+out=/tmp/tl.out
+
+start_traced()
+{
+	rm -f $out $out.err
+	ktracectl enable tcplife $1 > $out 2>$out.err &
+	pid=$!
+	if ! wait_for "$HEADER" $out; then
+		kill $pid 2>/dev/null
+		wait $pid
+		return 1
+	fi
+}
+
+stop_traced()
+{
+	sleep 1
+	kill -INT $pid
+	(sleep 20; kill -KILL $pid 2>/dev/null) > /dev/null 2>&1 &
+	dog=$!
+	wait $pid
+	st=$?
+	kill $dog 2>/dev/null
+	return $st
+}
+
+# field NAME=VALUE... : the value of NAME in tcpxfer's line.
+field()
+{
+	tr ' ' '\n' < /tmp/tl.xfer | sed -n "s/^$1=//p"
+}
+
+# The records whose LPORT and RPORT are $1 and $2 (columns 4 and 6 with -B).
+records()
+{
+	awk -v l=$1 -v r=$2 '$4 == l && $6 == r' $out
+}
+
+# xfer FLAGS B R LADDR: one traced transfer, then checks both records.
+xfer()
+{
+	fam=$1 b=$2 r=$3 addr=$4
+	rc=1
+	if start_traced "-B -w $fam"; then
+		xf=
+		[ $fam = -6 ] && xf=-6
+		tcpxfer $xf $b $r > /tmp/tl.xfer
+		xrc=$?
+		stop_traced
+		rc=$?
+	fi
+	expect_eq "$fam: ktracectl exits 0" 0 "$rc"
+	expect_eq "$fam: tcpxfer $b $r exits 0" 0 "$xrc"
+	sp=$(field server)
+	cp=$(field client)
+	spid=$(field spid)
+	cpid=$(field cpid)
+	cat $out
+	expect_eq "$fam: one client record ($cp -> $sp)" 1 "$(records $cp $sp | wc -l)"
+	expect_eq "$fam: one server record ($sp -> $cp)" 1 "$(records $sp $cp | wc -l)"
+	# PID COMM LADDR LPORT RADDR RPORT TX RX MS
+	set -- $(records $cp $sp)
+	expect_eq "$fam: client record: pid, comm, addresses" "$cpid tcpxfer $addr $addr" "$1 $2 $3 $5"
+	expect_eq "$fam: client TX = $b + SYN + FIN" $((b + 2)) "$7"
+	expect_eq "$fam: client RX = $r + FIN" $((r + 1)) "$8"
+	set -- $(records $sp $cp)
+	expect_eq "$fam: server record: pid, comm, addresses" "$spid tcpxfer $addr $addr" "$1 $2 $3 $5"
+	expect_eq "$fam: server TX = $r + FIN" $((r + 1)) "$7"
+	expect_eq "$fam: server RX = $b + FIN" $((b + 1)) "$8"
+}
+
+check "ktrace.ko loads" load_ktrace
+
+if ! ktracectl list 2>/dev/null | grep -q tcplife; then
+	not_ok "ktracectl list shows tcplife"
+	rmmod ktrace
+	tap_end
+	exit
+fi
+ok "ktracectl list shows tcplife"
+
+xfer -4 100000 30000 127.0.0.1
+xfer -6 12345 678 ::1
+
+# Filters in userspace: -L with the wrong port shows nothing, -p another
+# pid nothing, -D the server port only the client's record.
+if start_traced "-B -D 1"; then
+	tcpxfer 10 10 > /tmp/tl.xfer
+	stop_traced
+fi
+expect_eq "-D 1: no session shown" 0 "$(awk '$4 ~ /^[0-9]+$/' $out | wc -l)"
+
+ktracectl enable tcplife -L notaport > /dev/null 2>&1
+expect_eq "bad port: usage error, exit 2" 2 "$?"
+
+check "rmmod" rmmod ktrace
+tap_end

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktracectl enable tcplife: one line per TCP session when it closes, with
+ * the options and output of bcc's tcplife.  The kernel streams every
+ * session; the pid, family and port filters are applied here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include "ktracectl.h"
+
+#define DEFAULT_PAGES	64
+#define MAX_PORTS	16
+
+static const char tl_doc[] =
+"Trace the lifespan of TCP sessions and summarize.\n"
+"\n"
+"USAGE: ktracectl enable tcplife [--help] [-T] [-t] [-w] [-B] [-4|-6]\n"
+"                               [-p PID] [-L LPORTS] [-D RPORTS]\n"
+"\n"
+"TX_KB is the data the peer acknowledged, RX_KB the data received\n"
+"(the kernel's bytes_acked and bytes_received); MS the time from the\n"
+"session's first state change to its close.\n"
+"\n"
+"EXAMPLES:\n"
+"    ktracectl enable tcplife             # trace all TCP connect()s\n"
+"    ktracectl enable tcplife -t          # include time column (HH:MM:SS)\n"
+"    ktracectl enable tcplife -w          # wider columns (fit IPv6)\n"
+"    ktracectl enable tcplife -p 181      # only trace PID 181\n"
+"    ktracectl enable tcplife -L 80       # only trace local port 80\n"
+"    ktracectl enable tcplife -L 80,81    # only trace local ports 80 and 81\n"
+"    ktracectl enable tcplife -D 80       # only trace remote port 80\n"
+"    ktracectl enable tcplife -4          # only trace IPv4 family\n"
+"    ktracectl enable tcplife -B          # TX and RX in bytes";
+
+static const struct argp_option tl_opts[] = {
+	{ "time", 'T', NULL, 0, "Include time column on output (HH:MM:SS)",
+	  0 },
+	{ "timestamp", 't', NULL, 0,
+	  "Include timestamp on output (seconds since start)", 0 },
+	{ "wide", 'w', NULL, 0, "Wide column output (fits IPv6 addresses)",
+	  0 },
+	{ "pid", 'p', "PID", 0, "Trace this PID only", 0 },
+	{ "localport", 'L', "LPORTS", 0,
+	  "Comma-separated list of local ports to trace", 0 },
+	{ "remoteport", 'D', "RPORTS", 0,
+	  "Comma-separated list of remote ports to trace", 0 },
+	{ "ipv4", '4', NULL, 0, "Trace IPv4 family only", 0 },
+	{ "ipv6", '6', NULL, 0, "Trace IPv6 family only", 0 },
+	{ "bytes", 'B', NULL, 0, "TX and RX in bytes (TX_B, RX_B)", 0 },
+	{},
+};
+
+struct tl_args {
+	bool time, timestamp, wide, bytes;
+	__u32 pid;
+	int family;
+	__u16 lports[MAX_PORTS], rports[MAX_PORTS];
+	int nr_lports, nr_rports;
+};
+
+static int parse_ports(const struct argp_state *state, const char *what,
+		       char *arg, __u16 *ports)
+{
+	char *tok, *save = NULL;
+	int n = 0;
+
+	for (tok = strtok_r(arg, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == MAX_PORTS)
+			usage_error(state, "at most %d %s", MAX_PORTS, what);
+		ports[n++] = (__u16)parse_ulong(state, what, tok, 65535);
+	}
+	if (!n)
+		usage_error(state, "invalid %s: '%s'", what, arg);
+	return n;
+}
+
+static error_t parse_tl(int key, char *arg, struct argp_state *state)
+{
+	struct tl_args *a = state->input;
+
+	switch (key) {
+	case 'T':
+		a->time = true;
+		break;
+	case 't':
+		a->timestamp = true;
+		break;
+	case 'w':
+		a->wide = true;
+		break;
+	case 'B':
+		a->bytes = true;
+		break;
+	case 'p':
+		a->pid = parse_ulong(state, "PID", arg, INT_MAX);
+		break;
+	case 'L':
+		a->nr_lports = parse_ports(state, "local port", arg, a->lports);
+		break;
+	case 'D':
+		a->nr_rports = parse_ports(state, "remote port", arg,
+					   a->rports);
+		break;
+	case '4':
+	case '6':
+		if (a->family)
+			usage_error(state, "-4 and -6 cannot be combined");
+		a->family = key == '4' ? AF_INET : AF_INET6;
+		break;
+	case ARGP_KEY_ARG:
+		usage_error(state, "unexpected argument '%s'", arg);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct tl_ctx {
+	const struct tl_args *a;
+	__u32 id;
+	__u64 start_ns;
+	unsigned long long delivered, dropped, malformed;
+};
+
+static bool port_in(__u16 port, const __u16 *ports, int n)
+{
+	int i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+static void print_header(const struct tl_args *a)
+{
+	int w = a->wide ? 39 : 15;
+
+	if (a->time)
+		printf("%-8s ", "TIME");
+	if (a->timestamp)
+		printf("%-9s ", "TIME(s)");
+	printf("%-7s %-16s %-*s %-5s %-*s %-5s %6s %6s %s\n", "PID", "COMM",
+	       w, "LADDR", "LPORT", w, "RADDR", "RPORT",
+	       a->bytes ? "TX_B" : "TX_KB", a->bytes ? "RX_B" : "RX_KB", "MS");
+}
+
+static void print_tcp(struct tl_ctx *c, const struct ktrace_rec_tcp *t)
+{
+	const struct tl_args *a = c->a;
+	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
+	int w = a->wide ? 39 : 15;
+
+	if (!inet_ntop(t->family, t->saddr, saddr, sizeof(saddr)))
+		snprintf(saddr, sizeof(saddr), "?");
+	if (!inet_ntop(t->family, t->daddr, daddr, sizeof(daddr)))
+		snprintf(daddr, sizeof(daddr), "?");
+	if (a->time) {
+		char ts[32];
+		time_t now = time(NULL);
+
+		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+		printf("%-8s ", ts);
+	}
+	if (a->timestamp)
+		printf("%-9.3f ", (double)(t->hdr.ts_ns - c->start_ns) / 1e9);
+	printf("%-7u %-16.*s %-*s %-5u %-*s %-5u ", t->pid,
+	       KTRACE_COMM_LEN, t->comm[0] ? t->comm : "?", w, saddr,
+	       t->sport, w, daddr, t->dport);
+	if (a->bytes)
+		printf("%6llu %6llu ", (unsigned long long)t->tx_bytes,
+		       (unsigned long long)t->rx_bytes);
+	else
+		printf("%6llu %6llu ", (unsigned long long)t->tx_bytes / 1024,
+		       (unsigned long long)t->rx_bytes / 1024);
+	printf("%.2f\n", (double)t->duration_ns / 1e6);
+}
+
+static int handle_rec(void *vctx, const struct ktrace_rec *rec)
+{
+	struct tl_ctx *c = vctx;
+	const struct ktrace_rec_lost *lost;
+	const struct ktrace_rec_tcp *t;
+	const struct tl_args *a = c->a;
+	unsigned long long n;
+
+	switch (rec->type) {
+	case KTRACE_REC_LOST:
+		lost = (const void *)rec;
+		n = lost->full + lost->too_big + lost->reentrant;
+		c->dropped += n;
+		fprintf(stderr, "WARNING: %llu sessions lost on CPU %u\n", n,
+			rec->cpu);
+		return 0;
+	case KTRACE_REC_TCP:
+		if (rec->id != c->id)
+			return 0;
+		if (rec->len < sizeof(*t)) {
+			c->malformed++;
+			return 0;
+		}
+		c->delivered++;
+		t = (const void *)rec;
+		if ((a->pid && t->tgid != a->pid) ||
+		    (a->family && t->family != a->family) ||
+		    !port_in(t->sport, a->lports, a->nr_lports) ||
+		    !port_in(t->dport, a->rports, a->nr_rports))
+			return 0;
+		print_tcp(c, t);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int cmd_tcplife(int argc, char **argv)
+{
+	static const struct argp_child children[] = {
+		{ &verbose_argp, 0, NULL, 0 },
+		{},
+	};
+	static const struct argp argp = {
+		.options = tl_opts,
+		.parser = parse_tl,
+		.doc = tl_doc,
+		.children = children,
+	};
+	struct tl_args a = { 0 };
+	struct tl_ctx c = { .a = &a };
+	struct ktrace_enable en;
+	struct ktrace_probe_info info;
+	struct timespec ts;
+	struct kt_lost lost;
+	unsigned int cpu;
+	struct kt *kt;
+	int id, err, ret = EXIT_FAIL;
+
+	if (parse_subcommand(&argp, argc, argv, "enable tcplife", &a))
+		return EXIT_USAGE;
+
+	kt = open_ktrace();
+	if (!kt)
+		return EXIT_FAIL;
+	err = find_probe(kt, "tcplife", &info);
+	if (err) {
+		warn_err("probe tcplife", err);
+		goto out;
+	}
+	err = kt_ring_setup(kt, DEFAULT_PAGES, 0);
+	if (err) {
+		warn_err("ring setup", err);
+		goto out;
+	}
+	memset(&en, 0, sizeof(en));
+	snprintf(en.probe, sizeof(en.probe), "tcplife");
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c.start_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	id = kt_enable(kt, &en);
+	if (id < 0) {
+		warn_err("enable tcplife", id);
+		goto out;
+	}
+	c.id = (__u32)id;
+
+	setup_signals();
+	print_header(&a);
+	fflush(stdout);
+	while (!exiting) {
+		err = kt_ring_poll(kt, 1000, handle_rec, &c);
+		fflush(stdout);
+		if (err < 0 && err != -EINTR) {
+			warn_err("ring", err);
+			goto out;
+		}
+	}
+
+	/* Disable first: then the rings and counters no longer move. */
+	err = kt_disable(kt, c.id);
+	if (err)
+		warn_err("disable", err);
+	err = kt_ring_consume(kt, handle_rec, &c);
+	if (err < 0)
+		warn_err("ring", err);
+	fflush(stdout);
+	for (cpu = 0; cpu < kt_ring_count(kt); cpu++) {
+		if (kt_ring_pending_lost(kt, cpu, &lost))
+			continue;
+		c.dropped += lost.full + lost.too_big + lost.reentrant;
+	}
+	if (c.malformed)
+		fprintf(stderr, "ktracectl: %llu short records skipped\n",
+			c.malformed);
+	if (c.dropped || env.verbose)
+		fprintf(stderr, "sessions seen %llu delivered %llu dropped %llu\n",
+			c.delivered + c.dropped, c.delivered, c.dropped);
+	ret = 0;
+out:
+	kt_close(kt);
+	return ret;
+}
