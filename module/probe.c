@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/string.h>
@@ -70,6 +71,46 @@ struct kt_probe *kt_probe_find(const char *name)
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_probe_find);
 
+/* Attaches @probe for its first instance: its own way, or its hooks. */
+static int kt_probe_attach(struct kt_probe *probe)
+{
+	const struct kt_probe_ops *ops = probe->ops;
+	int err;
+
+	if (ops->attach)
+		return ops->attach(probe);
+	if (!ops->nr_hooks)
+		return 0;
+	if (ops->priv_size) {
+		probe->priv = kvzalloc(ops->priv_size, GFP_KERNEL);
+		if (!probe->priv)
+			return -ENOMEM;
+	}
+	err = kt_tp_register(ops->hooks, ops->nr_hooks, probe);
+	if (err) {
+		kvfree(probe->priv);
+		probe->priv = NULL;
+	}
+	return err;
+}
+
+/* Detaches @probe after its last instance; true if it waited for handlers. */
+static bool kt_probe_detach(struct kt_probe *probe)
+{
+	const struct kt_probe_ops *ops = probe->ops;
+
+	if (ops->detach) {
+		ops->detach(probe);
+		return true;
+	}
+	if (!ops->nr_hooks)
+		return false;
+	kt_tp_unregister(ops->hooks, ops->nr_hooks, probe);
+	kvfree(probe->priv);
+	probe->priv = NULL;
+	return true;
+}
+
 int kt_probe_enable(struct kt_inst *inst)
 {
 	struct kt_probe *probe = inst->probe;
@@ -81,16 +122,16 @@ int kt_probe_enable(struct kt_inst *inst)
 		err = -ENOSPC;
 		goto out_unlock;
 	}
-	if (!probe->users && probe->ops->attach) {
-		err = probe->ops->attach(probe);
+	if (!probe->users) {
+		err = kt_probe_attach(probe);
 		if (err)
 			goto out_unlock;
 	}
 	if (probe->ops->inst_attach) {
 		err = probe->ops->inst_attach(inst);
 		if (err) {
-			if (!probe->users && probe->ops->detach)
-				probe->ops->detach(probe);
+			if (!probe->users)
+				kt_probe_detach(probe);
 			goto out_unlock;
 		}
 	}
@@ -114,10 +155,8 @@ void kt_probe_disable(struct kt_inst *inst)
 		probe->ops->inst_detach(inst);
 	list_del_rcu(&inst->node);
 	probe->slots &= ~BIT_ULL(inst->slot);
-	if (!--probe->users && probe->ops->detach) {
-		probe->ops->detach(probe);
-		detached = true;
-	}
+	if (!--probe->users)
+		detached = kt_probe_detach(probe);
 	mutex_unlock(&kt_probe_lock);
 	/* Detaching waited for handlers already; otherwise wait here. */
 	if (!detached)

@@ -22,6 +22,8 @@
 
 struct kt_probe;
 struct kt_inst;
+struct kt_stacks;
+struct kt_tp_hook;
 
 struct kt_probe_ops {
 	const char *name;
@@ -32,6 +34,14 @@ struct kt_probe_ops {
 	u64 opts;		/* probe-specific option bits accepted */
 	u32 capacity;		/* keyed-table capacity */
 	u32 rec_size;		/* largest record a streaming probe writes */
+	/*
+	 * Tracepoints hooked for the first instance with the probe as data,
+	 * after probe->priv gets priv_size zeroed bytes; unhooked and freed
+	 * after the last.  A probe with other needs sets attach/detach.
+	 */
+	struct kt_tp_hook *hooks;
+	unsigned int nr_hooks;
+	size_t priv_size;
 	/* Hooks up the probe for its first instance (optional). */
 	int (*attach)(struct kt_probe *probe);
 	/* Unhooks it after the last; returns once no handler runs. */
@@ -89,6 +99,7 @@ struct kt_inst {
 	struct kt_ring_set *rings;	/* streaming probes */
 	struct kt_inst_stats __percpu *stats;
 	void *priv;			/* the instance's own hooks */
+	struct kt_stacks *stacks;	/* stack probes: KTRACE_IOC_STACKS */
 };
 
 extern struct mutex kt_probe_lock;
@@ -176,5 +187,8 @@ extern const struct kt_probe_ops kt_probe_execsnoop;
 extern const struct kt_probe_ops kt_probe_opensnoop;
 extern const struct kt_probe_ops kt_probe_runqlat;
 extern const struct kt_probe_ops kt_probe_syscount;
+extern const struct kt_probe_ops kt_probe_profile;
+extern const struct kt_probe_ops kt_probe_stackcount;
+extern const struct kt_probe_ops kt_probe_offcputime;
 
 #endif /* _KTRACE_PROBE_H */

@@ -285,31 +285,6 @@ static struct kt_tp_hook kt_blk_hooks[] = {
 	{ .name = "block_rq_complete", .func = kt_blk_on_complete },
 };
 
-static int kt_blk_attach(struct kt_probe *probe)
-{
-	int err;
-
-	struct kt_blk *blk;
-
-	blk = kvzalloc(sizeof(*blk), GFP_KERNEL);
-	probe->priv = blk;
-	if (!probe->priv)
-		return -ENOMEM;
-	err = kt_tp_register(kt_blk_hooks, ARRAY_SIZE(kt_blk_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_blk_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_blk_hooks, ARRAY_SIZE(kt_blk_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 const struct kt_probe_ops kt_probe_block_latency = {
 	.name = "block_latency",
 	.desc = "block I/O latency, issue (or insert) to completion",
@@ -320,6 +295,7 @@ const struct kt_probe_ops kt_probe_block_latency = {
 	.flags = KT_FILTER_FLAGS | KTRACE_ENABLE_LINEAR,
 	.opts = KTRACE_BLOCK_LATENCY_QUEUED,
 	.capacity = 256,
-	.attach = kt_blk_attach,
-	.detach = kt_blk_detach,
+	.hooks = kt_blk_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_blk_hooks),
+	.priv_size = sizeof(struct kt_blk),
 };

@@ -307,30 +307,6 @@ static struct kt_tp_hook kt_exec_hooks[] = {
 	{ .name = "sys_exit", .func = kt_exec_on_exit },
 };
 
-static int kt_exec_attach(struct kt_probe *probe)
-{
-	struct kt_exec *tab;
-	int err;
-
-	tab = kvzalloc(sizeof(*tab), GFP_KERNEL);
-	if (!tab)
-		return -ENOMEM;
-	probe->priv = tab;
-	err = kt_tp_register(kt_exec_hooks, ARRAY_SIZE(kt_exec_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_exec_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_exec_hooks, ARRAY_SIZE(kt_exec_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 const struct kt_probe_ops kt_probe_execsnoop = {
 	.name = "execsnoop",
 	.desc = "execs with filename and arguments, streamed at return",
@@ -340,6 +316,7 @@ const struct kt_probe_ops kt_probe_execsnoop = {
 		 KTRACE_ENABLE_CGROUP,
 	.opts = KTRACE_EXECSNOOP_FAILED,
 	.rec_size = sizeof(struct ktrace_rec_exec) + KTRACE_EXEC_DATA_MAX,
-	.attach = kt_exec_attach,
-	.detach = kt_exec_detach,
+	.hooks = kt_exec_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_exec_hooks),
+	.priv_size = sizeof(struct kt_exec),
 };

@@ -263,30 +263,6 @@ static struct kt_tp_hook kt_open_hooks[] = {
 	{ .name = "sys_exit", .func = kt_open_on_exit },
 };
 
-static int kt_open_attach(struct kt_probe *probe)
-{
-	struct kt_open *tab;
-	int err;
-
-	tab = kvzalloc(sizeof(*tab), GFP_KERNEL);
-	if (!tab)
-		return -ENOMEM;
-	probe->priv = tab;
-	err = kt_tp_register(kt_open_hooks, ARRAY_SIZE(kt_open_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_open_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_open_hooks, ARRAY_SIZE(kt_open_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 const struct kt_probe_ops kt_probe_opensnoop = {
 	.name = "opensnoop",
 	.desc = "open, openat and openat2 with path and result, streamed",
@@ -296,6 +272,7 @@ const struct kt_probe_ops kt_probe_opensnoop = {
 		 KTRACE_ENABLE_CGROUP,
 	.opts = KTRACE_OPENSNOOP_FAILED,
 	.rec_size = sizeof(struct ktrace_rec_open),
-	.attach = kt_open_attach,
-	.detach = kt_open_detach,
+	.hooks = kt_open_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_open_hooks),
+	.priv_size = sizeof(struct kt_open),
 };

@@ -135,30 +135,6 @@ static struct kt_tp_hook kt_rql_hooks[] = {
 	{ .name = "sched_switch", .func = kt_rql_on_switch },
 };
 
-static int kt_rql_attach(struct kt_probe *probe)
-{
-	struct kt_pidtab *tab;
-	int err;
-
-	tab = kvzalloc(sizeof(*tab), GFP_KERNEL);
-	if (!tab)
-		return -ENOMEM;
-	probe->priv = tab;
-	err = kt_tp_register(kt_rql_hooks, ARRAY_SIZE(kt_rql_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_rql_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_rql_hooks, ARRAY_SIZE(kt_rql_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 const struct kt_probe_ops kt_probe_runqlat = {
 	.name = "runqlat",
 	.desc = "run queue latency, wakeup or preemption to running",
@@ -168,6 +144,7 @@ const struct kt_probe_ops kt_probe_runqlat = {
 	.flags = KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID | KTRACE_ENABLE_COMM |
 		 KTRACE_ENABLE_CGROUP | KTRACE_ENABLE_LINEAR,
 	.capacity = 256,
-	.attach = kt_rql_attach,
-	.detach = kt_rql_detach,
+	.hooks = kt_rql_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_rql_hooks),
+	.priv_size = sizeof(struct kt_pidtab),
 };

@@ -52,18 +52,6 @@ static struct kt_tp_hook kt_sys_enter_hooks[] = {
 	{ .name = "sys_enter", .func = kt_sys_enter_on_enter },
 };
 
-static int kt_sys_enter_attach(struct kt_probe *probe)
-{
-	return kt_tp_register(kt_sys_enter_hooks,
-			      ARRAY_SIZE(kt_sys_enter_hooks), probe);
-}
-
-static void kt_sys_enter_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_sys_enter_hooks, ARRAY_SIZE(kt_sys_enter_hooks),
-			 probe);
-}
-
 const struct kt_probe_ops kt_probe_sys_enter = {
 	.name = "sys_enter",
 	.desc = "system call entries, streamed with their arguments",
@@ -72,6 +60,6 @@ const struct kt_probe_ops kt_probe_sys_enter = {
 	.flags = KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID | KTRACE_ENABLE_COMM |
 		 KTRACE_ENABLE_CGROUP,
 	.rec_size = sizeof(struct ktrace_rec_syscall),
-	.attach = kt_sys_enter_attach,
-	.detach = kt_sys_enter_detach,
+	.hooks = kt_sys_enter_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_sys_enter_hooks),
 };

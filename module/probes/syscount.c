@@ -121,30 +121,6 @@ static struct kt_tp_hook kt_sc_hooks[] = {
 	{ .name = "sched_process_exit", .func = kt_sc_on_process_exit },
 };
 
-static int kt_sc_attach(struct kt_probe *probe)
-{
-	struct kt_pidtab *tab;
-	int err;
-
-	tab = kvzalloc(sizeof(*tab), GFP_KERNEL);
-	if (!tab)
-		return -ENOMEM;
-	probe->priv = tab;
-	err = kt_tp_register(kt_sc_hooks, ARRAY_SIZE(kt_sc_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_sc_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_sc_hooks, ARRAY_SIZE(kt_sc_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 const struct kt_probe_ops kt_probe_syscount = {
 	.name = "syscount",
 	.desc = "system call counts and latency, per syscall or process",
@@ -155,6 +131,7 @@ const struct kt_probe_ops kt_probe_syscount = {
 		 KTRACE_ENABLE_CGROUP,
 	.opts = KTRACE_SYSCOUNT_FAILED,
 	.capacity = 1024,
-	.attach = kt_sc_attach,
-	.detach = kt_sc_detach,
+	.hooks = kt_sc_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_sc_hooks),
+	.priv_size = sizeof(struct kt_pidtab),
 };

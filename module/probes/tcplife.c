@@ -53,6 +53,7 @@ struct kt_tcp_sess {
 	const struct sock *sk;	/* owner; NULL when free */
 	u64 start_ns;		/* first state change */
 	bool ident;		/* pid, tgid, comm set */
+	bool half_open;		/* began at SYN_RECV, not yet ESTABLISHED */
 	u32 pid;
 	u32 tgid;
 	char comm[KTRACE_COMM_LEN];
@@ -218,6 +219,7 @@ static void kt_tcp_on_set_state(void *data, const struct sock *sk,
 			}
 			s->start_ns = ktime_get_ns();
 			s->ident = false;
+			s->half_open = newstate == TCP_SYN_RECV;
 		}
 	}
 	if (!s) {
@@ -229,8 +231,16 @@ static void kt_tcp_on_set_state(void *data, const struct sock *sk,
 	    (newstate == TCP_SYN_SENT || newstate == TCP_FIN_WAIT1 ||
 	     newstate == TCP_LAST_ACK))
 		kt_tcp_set_ident(s);
+	if (newstate == TCP_ESTABLISHED)
+		s->half_open = false;
 	if (newstate == TCP_CLOSE) {
-		kt_tcp_close(probe, sk, s);
+		/*
+		 * A passive child that never got established is no session:
+		 * one that lost the race to complete the handshake (the
+		 * listener made two for one request) dies this way.
+		 */
+		if (!s->half_open)
+			kt_tcp_close(probe, sk, s);
 		kt_tcp_release(s);
 	}
 }
@@ -239,36 +249,13 @@ static struct kt_tp_hook kt_tcp_hooks[] = {
 	{ .name = "inet_sock_set_state", .func = kt_tcp_on_set_state },
 };
 
-static int kt_tcp_attach(struct kt_probe *probe)
-{
-	struct kt_tcp *tcp;
-	int err;
-
-	tcp = kvzalloc(sizeof(*tcp), GFP_KERNEL);
-	if (!tcp)
-		return -ENOMEM;
-	probe->priv = tcp;
-	err = kt_tp_register(kt_tcp_hooks, ARRAY_SIZE(kt_tcp_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_tcp_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_tcp_hooks, ARRAY_SIZE(kt_tcp_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 const struct kt_probe_ops kt_probe_tcplife = {
 	.name = "tcplife",
 	.desc = "TCP sessions with bytes and duration, streamed at close",
 	.kind = KTRACE_KIND_STREAM,
 	.keys = BIT(KTRACE_KEY_NONE),
 	.rec_size = sizeof(struct ktrace_rec_tcp),
-	.attach = kt_tcp_attach,
-	.detach = kt_tcp_detach,
+	.hooks = kt_tcp_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_tcp_hooks),
+	.priv_size = sizeof(struct kt_tcp),
 };
