@@ -3,14 +3,12 @@
  * ktracectl enable block_latency: block I/O latency histograms, with the
  * options and output of bcc's biolatency.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include "ktracectl.h"
+#include "args.h"
+#include "agg_run.h"
 #include "disk.h"
 #include "hist.h"
 #include "ioflags.h"
@@ -86,20 +84,11 @@ static error_t parse_bl(int key, char *arg, struct argp_state *state)
 		a->pid = parse_ulong(state, "PID", arg, INT_MAX);
 		break;
 	case 'c':
-		if (strlen(arg) >= KTRACE_COMM_LEN)
-			usage_error(state, "COMM longer than %d characters: '%s'",
-				    KTRACE_COMM_LEN - 1, arg);
-		a->comm = arg;
+		a->comm = parse_comm(state, arg);
 		break;
 	case ARGP_KEY_ARG:
-		if (a->nr_pos == 0)
-			a->interval = parse_ulong(state, "interval", arg,
-						  UINT_MAX);
-		else if (a->nr_pos == 1)
-			a->count = parse_ulong(state, "count", arg, ULONG_MAX);
-		else
-			usage_error(state, "unexpected argument '%s'", arg);
-		a->nr_pos++;
+		parse_interval_count(state, arg, &a->interval, &a->count,
+				     &a->nr_pos);
 		break;
 	case ARGP_KEY_END:
 		/* The ABI splits results by one key only. */
@@ -112,57 +101,14 @@ static error_t parse_bl(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int cmp_entry(const void *pa, const void *pb)
+static void print_hists(struct agg_run *r, const struct kt_result *res,
+			const struct ktrace_agg_entry **ents, __u32 n)
 {
-	const struct ktrace_agg_entry *a = *(const struct ktrace_agg_entry **)pa;
-	const struct ktrace_agg_entry *b = *(const struct ktrace_agg_entry **)pb;
-
-	if (a->key[0] != b->key[0])
-		return a->key[0] < b->key[0] ? -1 : 1;
-	return 0;
-}
-
-static const char *unit_name(__u32 unit)
-{
-	switch (unit) {
-	case KTRACE_UNIT_NSEC:
-		return "nsecs";
-	case KTRACE_UNIT_USEC:
-		return "usecs";
-	case KTRACE_UNIT_MSEC:
-		return "msecs";
-	default:
-		return "count";
-	}
-}
-
-static int print_hists(struct kt *kt, __u32 id, const struct bl_args *a)
-{
-	const struct ktrace_agg_entry **ents;
-	struct kt_result res;
+	const struct bl_args *a = r->ctx;
 	char name[64];
 	__u32 i;
-	int err;
 
-	/* Read-and-clear: each interval shows only its own I/O. */
-	err = kt_read(kt, id, true, &res);
-	if (err) {
-		warn_err("read block_latency", err);
-		return err;
-	}
-	if (res.rd.nr_entries && res.rd.hist != KTRACE_HIST_LOG2)
-		fprintf(stderr, "ktracectl: unexpected histogram kind %u\n",
-			res.rd.hist);
-	ents = calloc(res.rd.nr_entries + 1, sizeof(*ents));
-	if (!ents) {
-		kt_result_free(&res);
-		return -ENOMEM;
-	}
-	for (i = 0; i < res.rd.nr_entries; i++)
-		ents[i] = kt_result_entry(&res, i);
-	qsort(ents, res.rd.nr_entries, sizeof(*ents), cmp_entry);
-
-	for (i = 0; i < res.rd.nr_entries; i++) {
+	for (i = 0; i < n; i++) {
 		if (a->per_disk)
 			printf("\ndisk = %s\t",
 			       disk_name((__u32)ents[i]->key[0], name,
@@ -173,132 +119,63 @@ static int print_hists(struct kt *kt, __u32 id, const struct bl_args *a)
 					    sizeof(name)));
 		printf("\n");
 		print_log2_hist(stdout, ents[i]->slots,
-				(int)res.rd.nr_slots, unit_name(res.rd.unit));
+				(int)res->rd.nr_slots,
+				agg_unit_name(res->rd.unit));
 	}
-	if (env.verbose && res.rd.overflow)
-		fprintf(stderr, "ktracectl: %llu events did not fit the table\n",
-			(unsigned long long)res.rd.overflow);
-	free(ents);
-	kt_result_free(&res);
-	return 0;
-}
-
-static void print_losses(struct kt *kt, __u32 id)
-{
-	struct ktrace_stats st;
-	unsigned long long dropped;
-	int err;
-
-	err = kt_stats(kt, id, &st);
-	if (err) {
-		warn_err("stats", err);
-		return;
-	}
-	if (env.verbose)
-		fprintf(stderr,
-			"ktracectl: hits %llu filtered %llu recorded %llu no-start %llu, %.0f ns per hit\n",
-			(unsigned long long)st.hits,
-			(unsigned long long)st.filtered,
-			(unsigned long long)st.recorded,
-			(unsigned long long)st.drop_no_start,
-			st.time_samples ? (double)st.time_ns / st.time_samples : 0.0);
-	/* I/O issued before enabling (drop_no_start) is not a loss. */
-	dropped = st.drop_table_full + st.drop_inflight_full +
-		  st.drop_ring_full + st.drop_too_big + st.drop_reentrant +
-		  st.missed;
-	if (!dropped)
-		return;
-	fprintf(stderr,
-		"ktracectl: %llu events dropped (table full %llu, in-flight table full %llu, re-entrant %llu, kprobe missed %llu)\n",
-		dropped, (unsigned long long)st.drop_table_full,
-		(unsigned long long)st.drop_inflight_full,
-		(unsigned long long)st.drop_reentrant,
-		(unsigned long long)st.missed);
 }
 
 int cmd_block_latency(int argc, char **argv)
 {
-	static const struct argp_child children[] = {
-		{ &verbose_argp, 0, NULL, 0 },
-		{},
-	};
 	static const struct argp argp = {
 		.options = bl_opts,
 		.parser = parse_bl,
 		.args_doc = "[interval] [count]",
 		.doc = bl_doc,
-		.children = children,
+		.children = verbose_children,
 	};
-	struct bl_args a = { .interval = 99999999, .count = 99999999 };
-	struct ktrace_probe_info info;
-	struct ktrace_enable en;
-	struct kt *kt;
-	int id, err, ret = EXIT_FAIL;
+	struct bl_args a = { .interval = FOREVER, .count = FOREVER };
+	struct agg_run r = {
+		.probe = "block_latency",
+		.log2 = true,
+		.noun = "events",
+		.overflow_noun = "events",
+		.verbose_overflow = true,
+		.verbose_no_start = true,
+		/* I/O issued before enabling (drop_no_start) is not a loss. */
+		.missed = "kprobe",
+		.cmp = agg_cmp_key,
+		.print = print_hists,
+		.ctx = &a,
+	};
+	int err, ret = EXIT_FAIL;
 
 	if (parse_subcommand(&argp, argc, argv, "enable block_latency", &a))
 		return EXIT_USAGE;
+	r.interval = a.interval;
+	r.count = a.count;
+	r.timestamp = a.timestamp;
 
-	kt = open_ktrace();
-	if (!kt)
-		return EXIT_FAIL;
-	err = find_probe(kt, "block_latency", &info);
-	if (err) {
-		warn_err("probe block_latency", err);
+	if (agg_open(&r, false))
 		goto out;
-	}
-
-	memset(&en, 0, sizeof(en));
-	snprintf(en.probe, sizeof(en.probe), "block_latency");
-	en.unit = a.msecs ? KTRACE_UNIT_MSEC : KTRACE_UNIT_USEC;
-	en.key = a.per_disk ? KTRACE_KEY_DEV :
-		 a.per_flag ? KTRACE_KEY_FLAGS : KTRACE_KEY_NONE;
+	r.en.unit = a.msecs ? KTRACE_UNIT_MSEC : KTRACE_UNIT_USEC;
+	r.en.key = a.per_disk ? KTRACE_KEY_DEV :
+		   a.per_flag ? KTRACE_KEY_FLAGS : KTRACE_KEY_NONE;
 	if (a.queued)
-		en.opts |= KTRACE_BLOCK_LATENCY_QUEUED;
+		r.en.opts |= KTRACE_BLOCK_LATENCY_QUEUED;
 	if (a.disk) {
-		en.flags |= KTRACE_ENABLE_DEV;
-		en.dev = a.dev;
+		r.en.flags |= KTRACE_ENABLE_DEV;
+		r.en.dev = a.dev;
 	}
-	if (a.pid)
-		set_pid_filter(&en, &info, a.pid);
-	if (a.comm) {
-		en.flags |= KTRACE_ENABLE_COMM;
-		snprintf(en.comm, sizeof(en.comm), "%s", a.comm);
-	}
-	id = kt_enable(kt, &en);
-	if (id < 0) {
-		warn_err("enable block_latency", id);
+	set_task_filters(&r.en, &r.info, a.pid, a.comm);
+	err = agg_enable(&r);
+	if (err) {
+		warn_err("enable block_latency", err);
 		goto out;
 	}
-	if (env.verbose)
-		fprintf(stderr, "instance %d: %u entries of %u bytes\n", id,
-			en.max_entries, en.entry_size);
 
-	setup_signals();
 	printf("Tracing block device I/O... Hit Ctrl-C to end.\n");
-	fflush(stdout);
-
-	for (;;) {
-		if (!exiting)
-			sleep(a.interval);
-		printf("\n");
-		if (a.timestamp) {
-			char ts[32];
-			time_t t = time(NULL);
-
-			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-			printf("%-8s\n", ts);
-		}
-		err = print_hists(kt, id, &a);
-		fflush(stdout);
-		if (err)
-			goto out;
-		if (exiting || --a.count == 0)
-			break;
-	}
-	print_losses(kt, id);
-	kt_disable(kt, id);
-	ret = 0;
+	ret = agg_poll(&r);
 out:
-	kt_close(kt);
+	agg_close(&r);
 	return ret;
 }

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
-#include <unistd.h>
 #include "ktracectl.h"
+#include "args.h"
+#include "agg_run.h"
 
 static const char fc_doc[] =
 "Count kernel function calls.\n"
@@ -49,6 +49,8 @@ struct fc_args {
 	unsigned long interval, duration;
 	bool timestamp;
 	const char *pattern;
+	char *names;		/* the instance's functions, KTRACE_KEY_FUNC order */
+	__u32 nr;
 };
 
 static error_t parse_fc(int key, char *arg, struct argp_state *state)
@@ -60,10 +62,7 @@ static error_t parse_fc(int key, char *arg, struct argp_state *state)
 		a->pid = parse_ulong(state, "PID", arg, INT_MAX);
 		break;
 	case 'c':
-		if (strlen(arg) >= KTRACE_COMM_LEN)
-			usage_error(state, "COMM longer than %d characters: '%s'",
-				    KTRACE_COMM_LEN - 1, arg);
-		a->comm = arg;
+		a->comm = parse_comm(state, arg);
 		break;
 	case 'i':
 		a->interval = parse_ulong(state, "interval", arg, UINT_MAX);
@@ -125,127 +124,72 @@ static int cmp_count(const void *pa, const void *pb)
 }
 
 /* bcc's table: ascending by count, functions not called left out. */
-static int print_counts(struct kt *kt, __u32 id, const char *names, __u32 nr)
+static void print_counts(struct agg_run *r, const struct kt_result *res,
+			 const struct ktrace_agg_entry **ents, __u32 n)
 {
-	const struct ktrace_agg_entry **ents;
-	struct kt_result res;
-	__u32 i, n = 0;
-	int err;
+	const struct fc_args *a = r->ctx;
+	__u32 i;
 
-	/* Read-and-clear: each interval shows only its own calls. */
-	err = kt_read(kt, id, true, &res);
-	if (err) {
-		warn_err("read funccount", err);
-		return err;
-	}
-	ents = calloc(res.rd.nr_entries + 1, sizeof(*ents));
-	if (!ents) {
-		kt_result_free(&res);
-		return -ENOMEM;
-	}
-	for (i = 0; i < res.rd.nr_entries; i++)
-		if (kt_result_entry(&res, i)->count)
-			ents[n++] = kt_result_entry(&res, i);
-	qsort(ents, n, sizeof(*ents), cmp_count);
+	(void)res;
 	printf("%-36s %8s\n", "FUNC", "COUNT");
 	for (i = 0; i < n; i++) {
-		if (ents[i]->key[0] < nr)
+		if (!ents[i]->count)
+			continue;
+		if (ents[i]->key[0] < a->nr)
 			printf("%-36.*s %8llu\n", KTRACE_SYMBOL_LEN,
-			       names + ents[i]->key[0] * KTRACE_SYMBOL_LEN,
+			       a->names + ents[i]->key[0] * KTRACE_SYMBOL_LEN,
 			       (unsigned long long)ents[i]->count);
 		else
 			printf("%-36s %8llu\n", "[unknown]",
 			       (unsigned long long)ents[i]->count);
 	}
-	if (res.rd.overflow)
-		fprintf(stderr, "ktracectl: %llu calls did not fit the table\n",
-			(unsigned long long)res.rd.overflow);
-	free(ents);
-	kt_result_free(&res);
-	return 0;
 }
 
-static void print_losses(struct kt *kt, __u32 id)
+static void print_drops(struct agg_run *r, const struct ktrace_stats *st)
 {
-	struct ktrace_stats st;
-	int err;
-
-	err = kt_stats(kt, id, &st);
-	if (err) {
-		warn_err("stats", err);
-		return;
-	}
-	if (env.verbose)
-		fprintf(stderr,
-			"ktracectl: hits %llu filtered %llu recorded %llu, %.0f ns per hit\n",
-			(unsigned long long)st.hits,
-			(unsigned long long)st.filtered,
-			(unsigned long long)st.recorded,
-			st.time_samples ? (double)st.time_ns / st.time_samples : 0.0);
-	if (st.drop_table_full || st.missed)
+	(void)r;
+	if (st->drop_table_full || st->missed)
 		fprintf(stderr,
 			"ktracectl: calls dropped: table full %llu, kprobe missed %llu\n",
-			(unsigned long long)st.drop_table_full,
-			(unsigned long long)st.missed);
+			(unsigned long long)st->drop_table_full,
+			(unsigned long long)st->missed);
 }
 
 int cmd_funccount(int argc, char **argv)
 {
-	static const struct argp_child children[] = {
-		{ &verbose_argp, 0, NULL, 0 },
-		{},
-	};
 	static const struct argp argp = {
 		.options = fc_opts,
 		.parser = parse_fc,
 		.args_doc = "PATTERN",
 		.doc = fc_doc,
-		.children = children,
+		.children = verbose_children,
 	};
 	struct fc_args a = { 0 };
-	struct ktrace_probe_info info;
-	struct ktrace_enable en;
-	unsigned long elapsed = 0;
-	char *names = NULL;
-	__u32 nr = 0;
-	struct kt *kt;
+	struct agg_run r = {
+		.probe = "funccount",
+		.detach = true,
+		.overflow_noun = "calls",
+		.cmp = cmp_count,
+		.print = print_counts,
+		.drops = print_drops,
+		.ctx = &a,
+	};
 	int id, err, ret = EXIT_FAIL;
-	bool done = false;
 
 	if (parse_subcommand(&argp, argc, argv, "enable funccount", &a))
 		return EXIT_USAGE;
 	/* As bcc: a duration alone is one interval of that length. */
-	if (a.duration && !a.interval)
-		a.interval = a.duration;
-	if (!a.interval)
-		a.interval = 99999999;
+	r.interval = a.interval ? a.interval : a.duration ? a.duration : FOREVER;
+	r.duration = a.duration;
+	r.timestamp = a.timestamp;
 
-	kt = open_ktrace();
-	if (!kt)
-		return EXIT_FAIL;
-	err = find_probe(kt, "funccount", &info);
-	if (err == -ENOENT) {
-		fprintf(stderr,
-			"ktracectl: funccount: the loaded ktrace.ko has no funccount probe (ktracectl list shows its probes)\n");
+	if (agg_open(&r, true))
 		goto out;
-	}
-	if (err) {
-		warn_err("probe funccount", err);
-		goto out;
-	}
-
-	memset(&en, 0, sizeof(en));
-	snprintf(en.probe, sizeof(en.probe), "funccount");
-	en.flags |= KTRACE_ENABLE_SYMBOL;
-	snprintf(en.symbol, sizeof(en.symbol), "%s", a.pattern);
-	en.key = KTRACE_KEY_FUNC;
-	if (a.pid)
-		set_pid_filter(&en, &info, a.pid);
-	if (a.comm) {
-		en.flags |= KTRACE_ENABLE_COMM;
-		snprintf(en.comm, sizeof(en.comm), "%s", a.comm);
-	}
-	id = kt_enable(kt, &en);
+	r.en.flags |= KTRACE_ENABLE_SYMBOL;
+	snprintf(r.en.symbol, sizeof(r.en.symbol), "%s", a.pattern);
+	r.en.key = KTRACE_KEY_FUNC;
+	set_task_filters(&r.en, &r.info, a.pid, a.comm);
+	id = kt_enable(r.kt, &r.en);
 	if (id == -ENOENT) {
 		fprintf(stderr, "ktracectl: funccount: no kernel function matches '%s'\n",
 			a.pattern);
@@ -261,42 +205,18 @@ int cmd_funccount(int argc, char **argv)
 			a.pattern, strerror(-id));
 		goto out;
 	}
-	err = get_symbols(kt, (__u32)id, &names, &nr);
+	r.id = (__u32)id;
+	err = get_symbols(r.kt, r.id, &a.names, &a.nr);
 	if (err) {
 		warn_err("symbols", err);
 		goto out;
 	}
 
-	setup_signals();
-	printf("Tracing %u functions for \"%s\"... Hit Ctrl-C to end.\n", nr,
+	printf("Tracing %u functions for \"%s\"... Hit Ctrl-C to end.\n", a.nr,
 	       a.pattern);
-	fflush(stdout);
-
-	while (!done) {
-		if (!exiting)
-			sleep(a.interval);
-		elapsed += a.interval;
-		if (exiting || (a.duration && elapsed >= a.duration))
-			done = true;
-		printf("\n");
-		if (a.timestamp) {
-			char ts[32];
-			time_t t = time(NULL);
-
-			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-			printf("%-8s\n", ts);
-		}
-		err = print_counts(kt, (__u32)id, names, nr);
-		fflush(stdout);
-		if (err)
-			goto out;
-	}
-	printf("Detaching...\n");
-	print_losses(kt, (__u32)id);
-	kt_disable(kt, (__u32)id);
-	ret = 0;
+	ret = agg_poll(&r);
 out:
-	free(names);
-	kt_close(kt);
+	free(a.names);
+	agg_close(&r);
 	return ret;
 }

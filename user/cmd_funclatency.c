@@ -7,11 +7,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include "ktracectl.h"
+#include "args.h"
+#include "agg_run.h"
 #include "hist.h"
 
 static const char fl_doc[] =
@@ -87,24 +86,13 @@ static error_t parse_fl(int key, char *arg, struct argp_state *state)
 		a->pid = parse_ulong(state, "PID", arg, INT_MAX);
 		break;
 	case 'c':
-		if (strlen(arg) >= KTRACE_COMM_LEN)
-			usage_error(state, "COMM longer than %d characters: '%s'",
-				    KTRACE_COMM_LEN - 1, arg);
-		a->comm = arg;
+		a->comm = parse_comm(state, arg);
 		break;
 	case ARGP_KEY_ARG:
 		/* C identifiers never begin with a digit: numbers are times. */
 		if (isdigit((unsigned char)arg[0])) {
-			if (a->nr_num == 0)
-				a->interval = parse_ulong(state, "interval",
-							  arg, UINT_MAX);
-			else if (a->nr_num == 1)
-				a->count = parse_ulong(state, "count", arg,
-						       ULONG_MAX);
-			else
-				usage_error(state, "unexpected argument '%s'",
-					    arg);
-			a->nr_num++;
+			parse_interval_count(state, arg, &a->interval,
+					     &a->count, &a->nr_num);
 		} else {
 			if (a->func)
 				usage_error(state, "only one FUNCTION can be traced, got '%s' and '%s'",
@@ -130,59 +118,15 @@ static error_t parse_fl(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static int cmp_entry(const void *pa, const void *pb)
+static void print_hists(struct agg_run *r, const struct kt_result *res,
+			const struct ktrace_agg_entry **ents, __u32 n)
 {
-	const struct ktrace_agg_entry *a = *(const struct ktrace_agg_entry **)pa;
-	const struct ktrace_agg_entry *b = *(const struct ktrace_agg_entry **)pb;
-
-	if (a->key[0] != b->key[0])
-		return a->key[0] < b->key[0] ? -1 : 1;
-	return 0;
-}
-
-static const char *unit_name(__u32 unit)
-{
-	switch (unit) {
-	case KTRACE_UNIT_NSEC:
-		return "nsecs";
-	case KTRACE_UNIT_USEC:
-		return "usecs";
-	case KTRACE_UNIT_MSEC:
-		return "msecs";
-	default:
-		return "count";
-	}
-}
-
-static int print_hists(struct kt *kt, __u32 id, const struct fl_args *a)
-{
-	const struct ktrace_agg_entry **ents;
+	const struct fl_args *a = r->ctx;
 	unsigned long long total = 0, count = 0;
-	const char *unit;
-	struct kt_result res;
+	const char *unit = agg_unit_name(res->rd.unit);
 	__u32 i;
-	int err;
 
-	/* Read-and-clear: each interval shows only its own calls. */
-	err = kt_read(kt, id, true, &res);
-	if (err) {
-		warn_err("read funclatency", err);
-		return err;
-	}
-	if (res.rd.nr_entries && res.rd.hist != KTRACE_HIST_LOG2)
-		fprintf(stderr, "ktracectl: unexpected histogram kind %u\n",
-			res.rd.hist);
-	ents = calloc(res.rd.nr_entries + 1, sizeof(*ents));
-	if (!ents) {
-		kt_result_free(&res);
-		return -ENOMEM;
-	}
-	for (i = 0; i < res.rd.nr_entries; i++)
-		ents[i] = kt_result_entry(&res, i);
-	qsort(ents, res.rd.nr_entries, sizeof(*ents), cmp_entry);
-
-	unit = unit_name(res.rd.unit);
-	for (i = 0; i < res.rd.nr_entries; i++) {
+	for (i = 0; i < n; i++) {
 		if (a->per_pid)
 			printf("\npid = %llu\n",
 			       (unsigned long long)ents[i]->key[0]);
@@ -192,7 +136,7 @@ static int print_hists(struct kt *kt, __u32 id, const struct fl_args *a)
 		else
 			printf("\n");
 		print_log2_hist(stdout, ents[i]->slots,
-				(int)res.rd.nr_slots, unit);
+				(int)res->rd.nr_slots, unit);
 		total += ents[i]->sum;
 		count += ents[i]->count;
 	}
@@ -200,143 +144,68 @@ static int print_hists(struct kt *kt, __u32 id, const struct fl_args *a)
 	if (count)
 		printf("\navg = %llu %s, total: %llu %s, count: %llu\n",
 		       total / count, unit, total, unit, count);
-	if (env.verbose && res.rd.overflow)
-		fprintf(stderr, "ktracectl: %llu events did not fit the table\n",
-			(unsigned long long)res.rd.overflow);
-	free(ents);
-	kt_result_free(&res);
-	return 0;
-}
-
-static void print_losses(struct kt *kt, __u32 id)
-{
-	struct ktrace_stats st;
-	unsigned long long dropped;
-	int err;
-
-	err = kt_stats(kt, id, &st);
-	if (err) {
-		warn_err("stats", err);
-		return;
-	}
-	if (env.verbose)
-		fprintf(stderr,
-			"ktracectl: hits %llu filtered %llu recorded %llu no-start %llu, %.0f ns per hit\n",
-			(unsigned long long)st.hits,
-			(unsigned long long)st.filtered,
-			(unsigned long long)st.recorded,
-			(unsigned long long)st.drop_no_start,
-			st.time_samples ? (double)st.time_ns / st.time_samples : 0.0);
-	/* Calls already running when enabled (drop_no_start) are not lost. */
-	dropped = st.drop_table_full + st.drop_inflight_full +
-		  st.drop_ring_full + st.drop_too_big + st.drop_reentrant +
-		  st.missed;
-	if (!dropped)
-		return;
-	fprintf(stderr,
-		"ktracectl: %llu calls dropped (table full %llu, in-flight table full %llu, re-entrant %llu, kretprobe missed %llu)\n",
-		dropped, (unsigned long long)st.drop_table_full,
-		(unsigned long long)st.drop_inflight_full,
-		(unsigned long long)st.drop_reentrant,
-		(unsigned long long)st.missed);
 }
 
 int cmd_funclatency(int argc, char **argv)
 {
-	static const struct argp_child children[] = {
-		{ &verbose_argp, 0, NULL, 0 },
-		{},
-	};
 	static const struct argp argp = {
 		.options = fl_opts,
 		.parser = parse_fl,
 		.args_doc = "[interval [count]] FUNCTION",
 		.doc = fl_doc,
-		.children = children,
+		.children = verbose_children,
 	};
 	struct fl_args a = {
 		.unit = KTRACE_UNIT_NSEC,
-		.interval = 99999999,
-		.count = 99999999,
+		.interval = FOREVER,
+		.count = FOREVER,
 	};
-	struct ktrace_probe_info info;
-	struct ktrace_enable en;
-	struct kt *kt;
-	int id, err, ret = EXIT_FAIL;
+	struct agg_run r = {
+		.probe = "funclatency",
+		.log2 = true,
+		.noun = "calls",
+		.overflow_noun = "events",
+		.verbose_overflow = true,
+		.verbose_no_start = true,
+		/* Calls already running when enabled are not lost. */
+		.missed = "kretprobe",
+		.cmp = agg_cmp_key,
+		.print = print_hists,
+		.ctx = &a,
+	};
+	int err, ret = EXIT_FAIL;
 
 	if (parse_subcommand(&argp, argc, argv, "enable funclatency", &a))
 		return EXIT_USAGE;
+	r.interval = a.interval;
+	r.count = a.count;
+	r.timestamp = a.timestamp;
 
-	kt = open_ktrace();
-	if (!kt)
-		return EXIT_FAIL;
-	err = find_probe(kt, "funclatency", &info);
+	if (agg_open(&r, true))
+		goto out;
+	r.en.flags |= KTRACE_ENABLE_SYMBOL;
+	snprintf(r.en.symbol, sizeof(r.en.symbol), "%s", a.func);
+	r.en.unit = a.unit;
+	r.en.key = a.per_pid ? KTRACE_KEY_TGID :
+		   a.per_tid ? KTRACE_KEY_PID : KTRACE_KEY_NONE;
+	set_task_filters(&r.en, &r.info, a.pid, a.comm);
+	err = agg_enable(&r);
 	if (err == -ENOENT) {
-		fprintf(stderr,
-			"ktracectl: funclatency: the loaded ktrace.ko has no funclatency probe (ktracectl list shows its probes)\n");
-		goto out;
-	}
-	if (err) {
-		warn_err("probe funclatency", err);
-		goto out;
-	}
-
-	memset(&en, 0, sizeof(en));
-	snprintf(en.probe, sizeof(en.probe), "funclatency");
-	en.flags |= KTRACE_ENABLE_SYMBOL;
-	snprintf(en.symbol, sizeof(en.symbol), "%s", a.func);
-	en.unit = a.unit;
-	en.key = a.per_pid ? KTRACE_KEY_TGID :
-		 a.per_tid ? KTRACE_KEY_PID : KTRACE_KEY_NONE;
-	if (a.pid)
-		set_pid_filter(&en, &info, a.pid);
-	if (a.comm) {
-		en.flags |= KTRACE_ENABLE_COMM;
-		snprintf(en.comm, sizeof(en.comm), "%s", a.comm);
-	}
-	id = kt_enable(kt, &en);
-	if (id == -ENOENT) {
 		/* The probe exists (found above): the symbol does not. */
 		fprintf(stderr, "ktracectl: funclatency: no kernel function '%s'\n",
 			a.func);
 		goto out;
 	}
-	if (id < 0) {
+	if (err) {
 		fprintf(stderr, "ktracectl: funclatency: cannot probe '%s': %s\n",
-			a.func, strerror(-id));
+			a.func, strerror(-err));
 		goto out;
 	}
-	if (env.verbose)
-		fprintf(stderr, "instance %d: %u entries of %u bytes\n", id,
-			en.max_entries, en.entry_size);
 
-	setup_signals();
 	printf("Tracing 1 functions for \"%s\"... Hit Ctrl-C to end.\n",
 	       a.func);
-	fflush(stdout);
-
-	for (;;) {
-		if (!exiting)
-			sleep(a.interval);
-		printf("\n");
-		if (a.timestamp) {
-			char ts[32];
-			time_t t = time(NULL);
-
-			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-			printf("%-8s\n", ts);
-		}
-		err = print_hists(kt, id, &a);
-		fflush(stdout);
-		if (err)
-			goto out;
-		if (exiting || --a.count == 0)
-			break;
-	}
-	print_losses(kt, id);
-	kt_disable(kt, id);
-	ret = 0;
+	ret = agg_poll(&r);
 out:
-	kt_close(kt);
+	agg_close(&r);
 	return ret;
 }

@@ -3,14 +3,12 @@
  * ktracectl enable runqlat: run queue (scheduler) latency histograms, with
  * the options and output of bcc's runqlat.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include "ktracectl.h"
+#include "args.h"
+#include "agg_run.h"
 #include "hist.h"
 
 static const char rq_doc[] =
@@ -70,20 +68,11 @@ static error_t parse_rq(int key, char *arg, struct argp_state *state)
 		a->pid = parse_ulong(state, "PID", arg, INT_MAX);
 		break;
 	case 'c':
-		if (strlen(arg) >= KTRACE_COMM_LEN)
-			usage_error(state, "COMM longer than %d characters: '%s'",
-				    KTRACE_COMM_LEN - 1, arg);
-		a->comm = arg;
+		a->comm = parse_comm(state, arg);
 		break;
 	case ARGP_KEY_ARG:
-		if (a->nr_pos == 0)
-			a->interval = parse_ulong(state, "interval", arg,
-						  UINT_MAX);
-		else if (a->nr_pos == 1)
-			a->count = parse_ulong(state, "count", arg, ULONG_MAX);
-		else
-			usage_error(state, "unexpected argument '%s'", arg);
-		a->nr_pos++;
+		parse_interval_count(state, arg, &a->interval, &a->count,
+				     &a->nr_pos);
 		break;
 	case ARGP_KEY_END:
 		/* The ABI splits results by one key only. */
@@ -93,16 +82,6 @@ static error_t parse_rq(int key, char *arg, struct argp_state *state)
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
-	return 0;
-}
-
-static int cmp_entry(const void *pa, const void *pb)
-{
-	const struct ktrace_agg_entry *a = *(const struct ktrace_agg_entry **)pa;
-	const struct ktrace_agg_entry *b = *(const struct ktrace_agg_entry **)pb;
-
-	if (a->key[0] != b->key[0])
-		return a->key[0] < b->key[0] ? -1 : 1;
 	return 0;
 }
 
@@ -125,151 +104,64 @@ static void print_section(const char *what, unsigned long long id)
 		printf("\n%s = %llu\n", what, id);
 }
 
-static int print_hists(struct kt *kt, __u32 id, const struct rq_args *a)
+static void print_hists(struct agg_run *r, const struct kt_result *res,
+			const struct ktrace_agg_entry **ents, __u32 n)
 {
-	const struct ktrace_agg_entry **ents;
-	struct kt_result res;
+	const struct rq_args *a = r->ctx;
 	__u32 i;
-	int err;
 
-	/* Read-and-clear: each interval shows only its own waits. */
-	err = kt_read(kt, id, true, &res);
-	if (err) {
-		warn_err("read runqlat", err);
-		return err;
-	}
-	if (res.rd.nr_entries && res.rd.hist != KTRACE_HIST_LOG2)
-		fprintf(stderr, "ktracectl: unexpected histogram kind %u\n",
-			res.rd.hist);
-	ents = calloc(res.rd.nr_entries + 1, sizeof(*ents));
-	if (!ents) {
-		kt_result_free(&res);
-		return -ENOMEM;
-	}
-	for (i = 0; i < res.rd.nr_entries; i++)
-		ents[i] = kt_result_entry(&res, i);
-	qsort(ents, res.rd.nr_entries, sizeof(*ents), cmp_entry);
-
-	for (i = 0; i < res.rd.nr_entries; i++) {
+	for (i = 0; i < n; i++) {
 		if (a->per_pid)
 			print_section("pid", ents[i]->key[0]);
 		else if (a->per_tid)
 			print_section("tid", ents[i]->key[0]);
-		print_log2_hist(stdout, ents[i]->slots, (int)res.rd.nr_slots,
-				res.rd.unit == KTRACE_UNIT_MSEC ? "msecs" : "usecs");
+		print_log2_hist(stdout, ents[i]->slots, (int)res->rd.nr_slots,
+				res->rd.unit == KTRACE_UNIT_MSEC ? "msecs" : "usecs");
 	}
-	if (res.rd.overflow)
-		fprintf(stderr, "ktracectl: %llu waits did not fit the table\n",
-			(unsigned long long)res.rd.overflow);
-	free(ents);
-	kt_result_free(&res);
-	return 0;
-}
-
-static void print_losses(struct kt *kt, __u32 id)
-{
-	struct ktrace_stats st;
-	unsigned long long dropped;
-	int err;
-
-	err = kt_stats(kt, id, &st);
-	if (err) {
-		warn_err("stats", err);
-		return;
-	}
-	if (env.verbose)
-		fprintf(stderr,
-			"ktracectl: hits %llu filtered %llu recorded %llu, %.0f ns per hit\n",
-			(unsigned long long)st.hits,
-			(unsigned long long)st.filtered,
-			(unsigned long long)st.recorded,
-			st.time_samples ? (double)st.time_ns / st.time_samples : 0.0);
-	dropped = st.drop_table_full + st.drop_inflight_full;
-	if (!dropped)
-		return;
-	fprintf(stderr,
-		"ktracectl: %llu waits dropped (table full %llu, in-flight table full %llu)\n",
-		dropped, (unsigned long long)st.drop_table_full,
-		(unsigned long long)st.drop_inflight_full);
 }
 
 int cmd_runqlat(int argc, char **argv)
 {
-	static const struct argp_child children[] = {
-		{ &verbose_argp, 0, NULL, 0 },
-		{},
-	};
 	static const struct argp argp = {
 		.options = rq_opts,
 		.parser = parse_rq,
 		.args_doc = "[interval] [count]",
 		.doc = rq_doc,
-		.children = children,
+		.children = verbose_children,
 	};
-	struct rq_args a = { .interval = 99999999, .count = 99999999 };
-	struct ktrace_probe_info info;
-	struct ktrace_enable en;
-	struct kt *kt;
-	int id, err, ret = EXIT_FAIL;
+	struct rq_args a = { .interval = FOREVER, .count = FOREVER };
+	struct agg_run r = {
+		.probe = "runqlat",
+		.log2 = true,
+		.noun = "waits",
+		.overflow_noun = "waits",
+		.cmp = agg_cmp_key,
+		.print = print_hists,
+		.ctx = &a,
+	};
+	int err, ret = EXIT_FAIL;
 
 	if (parse_subcommand(&argp, argc, argv, "enable runqlat", &a))
 		return EXIT_USAGE;
+	r.interval = a.interval;
+	r.count = a.count;
+	r.timestamp = a.timestamp;
 
-	kt = open_ktrace();
-	if (!kt)
-		return EXIT_FAIL;
-	err = find_probe(kt, "runqlat", &info);
+	if (agg_open(&r, false))
+		goto out;
+	r.en.unit = a.msecs ? KTRACE_UNIT_MSEC : KTRACE_UNIT_USEC;
+	r.en.key = a.per_pid ? KTRACE_KEY_TGID :
+		   a.per_tid ? KTRACE_KEY_PID : KTRACE_KEY_NONE;
+	set_task_filters(&r.en, &r.info, a.pid, a.comm);
+	err = agg_enable(&r);
 	if (err) {
-		warn_err("probe runqlat", err);
+		warn_err("enable runqlat", err);
 		goto out;
 	}
 
-	memset(&en, 0, sizeof(en));
-	snprintf(en.probe, sizeof(en.probe), "runqlat");
-	en.unit = a.msecs ? KTRACE_UNIT_MSEC : KTRACE_UNIT_USEC;
-	en.key = a.per_pid ? KTRACE_KEY_TGID :
-		 a.per_tid ? KTRACE_KEY_PID : KTRACE_KEY_NONE;
-	if (a.pid)
-		set_pid_filter(&en, &info, a.pid);
-	if (a.comm) {
-		en.flags |= KTRACE_ENABLE_COMM;
-		snprintf(en.comm, sizeof(en.comm), "%s", a.comm);
-	}
-	id = kt_enable(kt, &en);
-	if (id < 0) {
-		warn_err("enable runqlat", id);
-		goto out;
-	}
-	if (env.verbose)
-		fprintf(stderr, "instance %d: %u entries of %u bytes\n", id,
-			en.max_entries, en.entry_size);
-
-	setup_signals();
 	printf("Tracing run queue latency... Hit Ctrl-C to end.\n");
-	fflush(stdout);
-
-	for (;;) {
-		if (!exiting)
-			sleep(a.interval);
-		printf("\n");
-		if (a.timestamp) {
-			char ts[32];
-			time_t t = time(NULL);
-
-			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-			printf("%-8s\n", ts);
-		}
-		err = print_hists(kt, id, &a);
-		fflush(stdout);
-		if (err)
-			goto out;
-		if (exiting || --a.count == 0)
-			break;
-	}
-	print_losses(kt, id);
-	kt_disable(kt, id);
-	ret = 0;
+	ret = agg_poll(&r);
 out:
-	kt_close(kt);
+	agg_close(&r);
 	return ret;
 }

@@ -4,14 +4,14 @@
  * latency, per syscall, per process or per command, with the options and
  * output of bcc's syscount.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "ktracectl.h"
+#include "args.h"
+#include "agg_run.h"
 #include "syscall_names.h"
 
 static const char sc_doc[] =
@@ -64,10 +64,7 @@ static error_t parse_sc(int key, char *arg, struct argp_state *state)
 		a->pid = parse_ulong(state, "PID", arg, INT_MAX);
 		break;
 	case 'c':
-		if (strlen(arg) >= KTRACE_COMM_LEN)
-			usage_error(state, "COMM longer than %d characters: '%s'",
-				    KTRACE_COMM_LEN - 1, arg);
-		a->comm = arg;
+		a->comm = parse_comm(state, arg);
 		break;
 	case 'i':
 		a->interval = parse_ulong(state, "interval", arg, UINT_MAX);
@@ -203,31 +200,15 @@ static const char *agg_colval(const struct sc_args *a,
 	return buf;
 }
 
-static int print_stats(struct kt *kt, __u32 id, const struct sc_args *a)
+static void print_stats(struct agg_run *r, const struct kt_result *res,
+			const struct ktrace_agg_entry **ents, __u32 n)
 {
-	const struct ktrace_agg_entry **ents;
-	struct kt_result res;
+	const struct sc_args *a = r->ctx;
 	char ts[32], col[96];
 	time_t t = time(NULL);
-	__u32 i, n;
-	int err;
+	__u32 i;
 
-	/* Read-and-clear: each interval shows only its own calls. */
-	err = kt_read(kt, id, true, &res);
-	if (err) {
-		warn_err("read syscount", err);
-		return err;
-	}
-	ents = calloc(res.rd.nr_entries + 1, sizeof(*ents));
-	if (!ents) {
-		kt_result_free(&res);
-		return -ENOMEM;
-	}
-	for (i = 0; i < res.rd.nr_entries; i++)
-		ents[i] = kt_result_entry(&res, i);
-	sort_by.latency = a->latency;
-	qsort(ents, res.rd.nr_entries, sizeof(*ents), cmp_entry);
-
+	(void)res;
 	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
 	printf("[%s]\n", ts);
 	if (a->latency)
@@ -235,7 +216,8 @@ static int print_stats(struct kt *kt, __u32 id, const struct sc_args *a)
 		       a->msecs ? "TIME (ms)" : "TIME (us)");
 	else
 		printf("%-22s %8s\n", agg_colname(a), "COUNT");
-	n = res.rd.nr_entries < a->top ? res.rd.nr_entries : (__u32)a->top;
+	if (n > a->top)
+		n = (__u32)a->top;
 	for (i = 0; i < n; i++) {
 		agg_colval(a, ents[i], col, sizeof(col));
 		if (!a->latency)
@@ -251,126 +233,59 @@ static int print_stats(struct kt *kt, __u32 id, const struct sc_args *a)
 			       ents[i]->sum / 1e3);
 	}
 	printf("\n");
-	if (res.rd.overflow)
-		fprintf(stderr, "ktracectl: %llu calls did not fit the table\n",
-			(unsigned long long)res.rd.overflow);
-	free(ents);
-	kt_result_free(&res);
-	return 0;
-}
-
-static void print_losses(struct kt *kt, __u32 id)
-{
-	struct ktrace_stats st;
-	unsigned long long dropped;
-	int err;
-
-	err = kt_stats(kt, id, &st);
-	if (err) {
-		warn_err("stats", err);
-		return;
-	}
-	if (env.verbose)
-		fprintf(stderr,
-			"ktracectl: hits %llu filtered %llu recorded %llu no-start %llu, %.0f ns per hit\n",
-			(unsigned long long)st.hits,
-			(unsigned long long)st.filtered,
-			(unsigned long long)st.recorded,
-			(unsigned long long)st.drop_no_start,
-			st.time_samples ? (double)st.time_ns / st.time_samples : 0.0);
-	/* Calls already running when enabled (drop_no_start) are not lost. */
-	dropped = st.drop_table_full + st.drop_inflight_full;
-	if (!dropped)
-		return;
-	fprintf(stderr,
-		"ktracectl: %llu calls dropped (table full %llu, in-flight table full %llu)\n",
-		dropped, (unsigned long long)st.drop_table_full,
-		(unsigned long long)st.drop_inflight_full);
 }
 
 int cmd_syscount(int argc, char **argv)
 {
-	static const struct argp_child children[] = {
-		{ &verbose_argp, 0, NULL, 0 },
-		{},
-	};
 	static const struct argp argp = {
 		.options = sc_opts,
 		.parser = parse_sc,
 		.doc = sc_doc,
-		.children = children,
+		.children = verbose_children,
 	};
 	struct sc_args a = { .top = 10 };
-	struct ktrace_probe_info info;
-	struct ktrace_enable en;
-	unsigned long seconds = 0, interval;
-	struct kt *kt;
-	int id, err, ret = EXIT_FAIL;
+	struct agg_run r = {
+		.probe = "syscount",
+		.own_header = true,
+		.detach = true,
+		.noun = "calls",
+		.overflow_noun = "calls",
+		/* Calls already running when enabled are not lost. */
+		.verbose_no_start = true,
+		.cmp = cmp_entry,
+		.print = print_stats,
+		.ctx = &a,
+	};
+	int err, ret = EXIT_FAIL;
 
 	if (parse_subcommand(&argp, argc, argv, "enable syscount", &a))
 		return EXIT_USAGE;
 	if (a.list)
 		return list_syscalls();
 	/* As bcc: a duration alone is one interval of that length. */
-	interval = a.interval ? a.interval : a.duration ? a.duration : 99999999;
+	r.interval = a.interval ? a.interval : a.duration ? a.duration : FOREVER;
+	r.duration = a.duration;
+	sort_by.latency = a.latency;
 
-	kt = open_ktrace();
-	if (!kt)
-		return EXIT_FAIL;
-	err = find_probe(kt, "syscount", &info);
-	if (err) {
-		warn_err("probe syscount", err);
+	if (agg_open(&r, false))
 		goto out;
-	}
-
-	memset(&en, 0, sizeof(en));
-	snprintf(en.probe, sizeof(en.probe), "syscount");
 	/* Sums in ns: printed as fractions of us or ms like bcc. */
-	en.unit = KTRACE_UNIT_NSEC;
-	en.key = a.process ? KTRACE_KEY_TGID :
-		 a.per_comm ? KTRACE_KEY_COMM : KTRACE_KEY_SYSCALL;
+	r.en.unit = KTRACE_UNIT_NSEC;
+	r.en.key = a.process ? KTRACE_KEY_TGID :
+		   a.per_comm ? KTRACE_KEY_COMM : KTRACE_KEY_SYSCALL;
 	if (a.failures)
-		en.opts |= KTRACE_SYSCOUNT_FAILED;
-	if (a.pid)
-		set_pid_filter(&en, &info, a.pid);
-	if (a.comm) {
-		en.flags |= KTRACE_ENABLE_COMM;
-		snprintf(en.comm, sizeof(en.comm), "%s", a.comm);
-	}
-	id = kt_enable(kt, &en);
-	if (id < 0) {
-		warn_err("enable syscount", id);
+		r.en.opts |= KTRACE_SYSCOUNT_FAILED;
+	set_task_filters(&r.en, &r.info, a.pid, a.comm);
+	err = agg_enable(&r);
+	if (err) {
+		warn_err("enable syscount", err);
 		goto out;
 	}
-	if (env.verbose)
-		fprintf(stderr, "instance %d: %u entries of %u bytes\n", id,
-			en.max_entries, en.entry_size);
 
-	setup_signals();
 	printf("Tracing %ssyscalls, printing top %lu... Ctrl+C to quit.\n",
 	       a.failures ? "failed " : "", a.top);
-	fflush(stdout);
-
-	for (;;) {
-		if (!exiting) {
-			sleep(interval);
-			seconds += interval;
-		}
-		if (a.duration && seconds >= a.duration)
-			exiting = 1;
-		err = print_stats(kt, id, &a);
-		fflush(stdout);
-		if (err)
-			goto out;
-		if (exiting)
-			break;
-	}
-	printf("Detaching...\n");
-	fflush(stdout);
-	print_losses(kt, id);
-	kt_disable(kt, id);
-	ret = 0;
+	ret = agg_poll(&r);
 out:
-	kt_close(kt);
+	agg_close(&r);
 	return ret;
 }

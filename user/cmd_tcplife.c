@@ -13,8 +13,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "ktracectl.h"
+#include "args.h"
+#include "stream_run.h"
 
-#define DEFAULT_PAGES	64
 #define MAX_PORTS	16
 
 static const char tl_doc[] =
@@ -122,13 +123,6 @@ static error_t parse_tl(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-struct tl_ctx {
-	const struct tl_args *a;
-	__u32 id;
-	__u64 start_ns;
-	unsigned long long delivered, dropped, malformed;
-};
-
 static bool port_in(__u16 port, const __u16 *ports, int n)
 {
 	int i;
@@ -154,9 +148,10 @@ static void print_header(const struct tl_args *a)
 	       a->bytes ? "TX_B" : "TX_KB", a->bytes ? "RX_B" : "RX_KB", "MS");
 }
 
-static void print_tcp(struct tl_ctx *c, const struct ktrace_rec_tcp *t)
+static void print_tcp(const struct stream_run *s,
+		      const struct ktrace_rec_tcp *t)
 {
-	const struct tl_args *a = c->a;
+	const struct tl_args *a = s->ctx;
 	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
 	int w = a->wide ? 39 : 15;
 
@@ -172,7 +167,7 @@ static void print_tcp(struct tl_ctx *c, const struct ktrace_rec_tcp *t)
 		printf("%-8s ", ts);
 	}
 	if (a->timestamp)
-		printf("%-9.3f ", (double)(t->hdr.ts_ns - c->start_ns) / 1e9);
+		printf("%-9.3f ", (double)(t->hdr.ts_ns - s->start_ns) / 1e9);
 	printf("%-7u %-16.*s %-*s %-5u %-*s %-5u ", t->pid,
 	       KTRACE_COMM_LEN, t->comm[0] ? t->comm : "?", w, saddr,
 	       t->sport, w, daddr, t->dport);
@@ -185,125 +180,51 @@ static void print_tcp(struct tl_ctx *c, const struct ktrace_rec_tcp *t)
 	printf("%.2f\n", (double)t->duration_ns / 1e6);
 }
 
-static int handle_rec(void *vctx, const struct ktrace_rec *rec)
+static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 {
-	struct tl_ctx *c = vctx;
-	const struct ktrace_rec_lost *lost;
-	const struct ktrace_rec_tcp *t;
-	const struct tl_args *a = c->a;
-	unsigned long long n;
+	const struct ktrace_rec_tcp *t = (const void *)rec;
+	const struct tl_args *a = s->ctx;
 
-	switch (rec->type) {
-	case KTRACE_REC_LOST:
-		lost = (const void *)rec;
-		n = lost->full + lost->too_big + lost->reentrant;
-		c->dropped += n;
-		fprintf(stderr, "WARNING: %llu sessions lost on CPU %u\n", n,
-			rec->cpu);
+	if (rec->len < sizeof(*t))
+		return -EBADMSG;
+	if ((a->pid && t->tgid != a->pid) ||
+	    (a->family && t->family != a->family) ||
+	    !port_in(t->sport, a->lports, a->nr_lports) ||
+	    !port_in(t->dport, a->rports, a->nr_rports))
 		return 0;
-	case KTRACE_REC_TCP:
-		if (rec->id != c->id)
-			return 0;
-		if (rec->len < sizeof(*t)) {
-			c->malformed++;
-			return 0;
-		}
-		c->delivered++;
-		t = (const void *)rec;
-		if ((a->pid && t->tgid != a->pid) ||
-		    (a->family && t->family != a->family) ||
-		    !port_in(t->sport, a->lports, a->nr_lports) ||
-		    !port_in(t->dport, a->rports, a->nr_rports))
-			return 0;
-		print_tcp(c, t);
-		return 0;
-	default:
-		return 0;
-	}
+	print_tcp(s, t);
+	return 0;
 }
 
 int cmd_tcplife(int argc, char **argv)
 {
-	static const struct argp_child children[] = {
-		{ &verbose_argp, 0, NULL, 0 },
-		{},
-	};
 	static const struct argp argp = {
 		.options = tl_opts,
 		.parser = parse_tl,
 		.doc = tl_doc,
-		.children = children,
+		.children = verbose_children,
 	};
 	struct tl_args a = { 0 };
-	struct tl_ctx c = { .a = &a };
-	struct ktrace_enable en;
-	struct ktrace_probe_info info;
-	struct timespec ts;
-	struct kt_lost lost;
-	unsigned int cpu;
-	struct kt *kt;
-	int id, err, ret = EXIT_FAIL;
+	struct stream_run s = {
+		.probe = "tcplife",
+		.rec_type = KTRACE_REC_TCP,
+		.handle = handle_rec,
+		.ctx = &a,
+		.terse_noun = "sessions",
+	};
+	int ret = EXIT_FAIL;
 
 	if (parse_subcommand(&argp, argc, argv, "enable tcplife", &a))
 		return EXIT_USAGE;
 
-	kt = open_ktrace();
-	if (!kt)
-		return EXIT_FAIL;
-	err = find_probe(kt, "tcplife", &info);
-	if (err) {
-		warn_err("probe tcplife", err);
+	if (stream_open(&s, DEFAULT_PAGES, false))
 		goto out;
-	}
-	err = kt_ring_setup(kt, DEFAULT_PAGES, 0);
-	if (err) {
-		warn_err("ring setup", err);
+	if (stream_enable(&s))
 		goto out;
-	}
-	memset(&en, 0, sizeof(en));
-	snprintf(en.probe, sizeof(en.probe), "tcplife");
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	c.start_ns = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-	id = kt_enable(kt, &en);
-	if (id < 0) {
-		warn_err("enable tcplife", id);
-		goto out;
-	}
-	c.id = (__u32)id;
 
-	setup_signals();
 	print_header(&a);
-	fflush(stdout);
-	while (!exiting) {
-		err = kt_ring_poll(kt, 1000, handle_rec, &c);
-		fflush(stdout);
-		if (err < 0 && err != -EINTR) {
-			warn_err("ring", err);
-			goto out;
-		}
-	}
-
-	/* Disable first: then the rings and counters no longer move. */
-	err = kt_disable(kt, c.id);
-	if (err)
-		warn_err("disable", err);
-	err = kt_ring_consume(kt, handle_rec, &c);
-	if (err < 0)
-		warn_err("ring", err);
-	fflush(stdout);
-	for (cpu = 0; cpu < kt_ring_count(kt); cpu++) {
-		if (kt_ring_pending_lost(kt, cpu, &lost))
-			continue;
-		c.dropped += lost.full + lost.too_big + lost.reentrant;
-	}
-	if (c.malformed)
-		fprintf(stderr, "ktracectl: %llu short records skipped\n",
-			c.malformed);
-	if (c.dropped || env.verbose)
-		fprintf(stderr, "sessions seen %llu delivered %llu dropped %llu\n",
-			c.delivered + c.dropped, c.delivered, c.dropped);
-	ret = 0;
+	ret = stream_poll(&s);
 out:
-	kt_close(kt);
+	stream_close(&s);
 	return ret;
 }
