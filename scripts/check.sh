@@ -64,6 +64,12 @@ rc=$?
 count_tap "$logs/unit.tap"
 result "host unit tests ran" $rc
 
+step "libktrace: install, pkg-config, an example consumer"
+scripts/libktrace-check.sh > "$logs/libktrace.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$logs/libktrace.log"
+result "libktrace installs and a consumer builds with pkg-config" $rc
+
 step "checkpatch --strict"
 scripts/checkpatch.sh > "$logs/checkpatch.log" 2>&1
 rc=$?

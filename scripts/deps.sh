@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
 	build-essential flex bison bc libssl-dev libelf-dev dwarves
-	kmod cpio xz-utils zstd rsync python3
+	kmod cpio xz-utils zstd rsync python3 pkg-config
 	qemu-system-x86 busybox-static
 	clang llvm libbpf-dev bpftool
 	linux-source-6.1
