@@ -34,6 +34,9 @@ static const struct kt_probe_ops *const kt_probe_table[] = {
 	&kt_probe_opensnoop,
 	&kt_probe_runqlat,
 	&kt_probe_syscount,
+	&kt_probe_profile,
+	&kt_probe_stackcount,
+	&kt_probe_offcputime,
 };
 
 static struct kt_probe kt_probes[ARRAY_SIZE(kt_probe_table)];

@@ -23,6 +23,7 @@
 #include "abi.h"
 #include "probe.h"
 #include "session.h"
+#include "stacks.h"
 
 struct kt_session {
 	struct mutex lock;		/* ioctl, mmap; guards the rest */
@@ -41,6 +42,7 @@ static struct kt_inst *kt_session_inst(struct kt_session *s, u32 id)
 static void kt_inst_free(struct kt_inst *inst)
 {
 	kt_agg_destroy(inst->agg);
+	kt_stacks_destroy(inst->stacks);
 	kt_filter_fini(&inst->filter);
 	free_percpu(inst->stats);
 	kfree(inst);
@@ -403,6 +405,33 @@ static int kt_ioc_symbols(struct kt_session *s, void __user *uarg)
 	return kt_abi_copy_out(uarg, &sy, sizeof(sy), usize);
 }
 
+/* The stacks of a stack probe instance, as symbols (see stacks.c). */
+static int kt_ioc_stacks(struct kt_session *s, void __user *uarg)
+{
+	struct ktrace_stacks sk;
+	struct kt_inst *inst;
+	int usize, err;
+
+	usize = kt_abi_copy_in(&sk, sizeof(sk), KTRACE_STACKS_SIZE_VER0,
+			       uarg);
+	if (usize < 0)
+		return usize;
+	if (sk.flags)
+		return -EINVAL;
+	inst = kt_session_inst(s, sk.id);
+	if (!inst)
+		return -ENOENT;
+	if (!inst->stacks)
+		return -EINVAL;
+	err = kt_stacks_copy_out(inst->stacks, &sk.start,
+				 u64_to_user_ptr(sk.buf), sk.buf_size,
+				 &sk.count);
+	if (err)
+		return err;
+	sk.dropped = kt_stacks_dropped(inst->stacks);
+	return kt_abi_copy_out(uarg, &sk, sizeof(sk), usize);
+}
+
 static long kt_ioctl_locked(struct kt_session *s, unsigned int nr,
 			    void __user *uarg)
 {
@@ -423,6 +452,8 @@ static long kt_ioctl_locked(struct kt_session *s, unsigned int nr,
 		return kt_ioc_ring_setup(s, uarg);
 	case _IOC_NR(KTRACE_IOC_SYMBOLS):
 		return kt_ioc_symbols(s, uarg);
+	case _IOC_NR(KTRACE_IOC_STACKS):
+		return kt_ioc_stacks(s, uarg);
 	default:
 		return -ENOTTY;
 	}

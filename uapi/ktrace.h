@@ -39,6 +39,7 @@
  *   0x05  KTRACE_IOC_STATS       struct ktrace_stats
  *   0x06  KTRACE_IOC_RING_SETUP  struct ktrace_ring_setup
  *   0x07  KTRACE_IOC_SYMBOLS     struct ktrace_symbols   (ABI 1.1)
+ *   0x08  KTRACE_IOC_STACKS      struct ktrace_stacks    (ABI 1.1)
  */
 #ifndef _UAPI_LINUX_KTRACE_H
 #define _UAPI_LINUX_KTRACE_H
@@ -143,6 +144,14 @@ struct ktrace_handshake {
  * A plain name kprobes refuse fails with the kprobe error (EINVAL...).
  */
 #define KTRACE_FUNCCOUNT_MAX		1000
+/*
+ * profile: samples per second on each CPU in opts bits 0-15, 1 to
+ * KTRACE_PROFILE_FREQ_MAX; 0 means KTRACE_PROFILE_FREQ_DEFAULT (bcc's 49).
+ * A frequency above the maximum fails ENABLE with EINVAL.
+ */
+#define KTRACE_PROFILE_FREQ_MASK	0xffffULL
+#define KTRACE_PROFILE_FREQ_DEFAULT	49
+#define KTRACE_PROFILE_FREQ_MAX		10000
 
 /*
  * KTRACE_IOC_PROBE_LIST: describes the probes this module offers.  The
@@ -508,6 +517,53 @@ struct ktrace_symbols {
 
 #define KTRACE_SYMBOLS_SIZE_VER0	24
 
+/*
+ * KTRACE_IOC_STACKS (ABI 1.1): the kernel stacks of a stack probe
+ * (profile, stackcount, offcputime), whose results are keyed
+ * KTRACE_KEY_STACK: key[0] is a stack id, key[1] the tgid of the task.
+ * Each stack is stored once per (frames, tgid, comm) in a bounded table of
+ * the instance; a stack that finds the table full is dropped and counted
+ * in dropped (and in the stats' drop_table_full).
+ *
+ * The module writes, from the stack id start on (0 and 1 both mean the
+ * first), as many struct ktrace_stack records as fit in buf_size bytes,
+ * returns their number in count and in start the id to pass to continue,
+ * 0 when there is none left.  Frames are symbols as the kernel prints them
+ * ("vfs_read+0x1a/0x40", " [module]" after a module's), cut to
+ * KTRACE_SYMBOL_LEN - 1 characters, "[unknown]" for an address in no
+ * symbol: never an address.  A buffer of KTRACE_STACK_REC_MAX bytes always
+ * holds a record.
+ *   ENOENT   no instance of that id in this file
+ *   EINVAL   the instance keeps no stacks
+ *   ENOSPC   buf_size cannot hold the next record; nothing was written
+ */
+#define KTRACE_STACK_DEPTH	64	/* frames kept per stack, leaf first */
+
+struct ktrace_stack {
+	__u32 len;		/* bytes of the record, a multiple of 8 */
+	__u32 id;		/* the stack id, key[0] of the results */
+	__u32 tgid;		/* key[1] of the results */
+	__u32 nr_frames;	/* at most KTRACE_STACK_DEPTH */
+	char comm[KTRACE_COMM_LEN];	/* the task's, NUL-terminated */
+	char frames[];		/* nr_frames NUL-terminated, leaf first */
+};
+
+#define KTRACE_STACK_REC_MAX \
+	(32 + KTRACE_STACK_DEPTH * KTRACE_SYMBOL_LEN)
+
+struct ktrace_stacks {
+	__u32 size;
+	__u32 id;		/* in: instance */
+	__u32 flags;		/* in: 0 */
+	__u32 start;		/* in: first id; out: next, 0 at the end */
+	__u64 buf;		/* in: user pointer */
+	__u32 buf_size;		/* in: bytes at buf */
+	__u32 count;		/* out: records written */
+	__u64 dropped;		/* out: stacks lost to a full stack table */
+};
+
+#define KTRACE_STACKS_SIZE_VER0		40
+
 #define KTRACE_IOC_HANDSHAKE \
 	_IOWR(KTRACE_IOC_MAGIC, 0x00, struct ktrace_handshake)
 #define KTRACE_IOC_PROBE_LIST \
@@ -524,5 +580,7 @@ struct ktrace_symbols {
 	_IOWR(KTRACE_IOC_MAGIC, 0x06, struct ktrace_ring_setup)
 #define KTRACE_IOC_SYMBOLS \
 	_IOWR(KTRACE_IOC_MAGIC, 0x07, struct ktrace_symbols)
+#define KTRACE_IOC_STACKS \
+	_IOWR(KTRACE_IOC_MAGIC, 0x08, struct ktrace_stacks)
 
 #endif /* _UAPI_LINUX_KTRACE_H */

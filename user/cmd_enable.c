@@ -19,6 +19,9 @@ static const char enable_doc[] =
 "    sys_enter       one line per system call entry, streamed\n"
 "    tcplife         one line per TCP session, like bcc's tcplife\n"
 "    funccount       kernel function call counts, like bcc's funccount\n"
+"    profile         sampled on-CPU kernel stacks, folded, like bcc's profile\n"
+"    stackcount      kernel stacks calling a function, like bcc's stackcount\n"
+"    offcputime      off-CPU time by kernel stack, folded, like bcc's offcputime\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable block_latency --help\n"
@@ -38,6 +41,9 @@ static const struct {
 	{ "sys_enter", cmd_sys_enter },
 	{ "tcplife", cmd_tcplife },
 	{ "funccount", cmd_funccount },
+	{ "profile", cmd_profile },
+	{ "stackcount", cmd_stackcount },
+	{ "offcputime", cmd_offcputime },
 };
 
 struct enable_args {

@@ -63,5 +63,8 @@ int cmd_syscount(int argc, char **argv);
 int cmd_sys_enter(int argc, char **argv);
 int cmd_tcplife(int argc, char **argv);
 int cmd_funccount(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_stackcount(int argc, char **argv);
+int cmd_offcputime(int argc, char **argv);
 
 #endif /* __KTRACECTL_H */

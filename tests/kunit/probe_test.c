@@ -211,8 +211,13 @@ static void probe_find_by_name(struct kunit *test)
 				(size_t)KTRACE_NAME_LEN);
 		KUNIT_EXPECT_PTR_EQ(test, kt_probe_find(probe->ops->name),
 				    probe);
-		/* Hooked per probe, or per instance (a kprobe per symbol). */
-		KUNIT_EXPECT_TRUE(test, (probe->ops->attach &&
+		/*
+		 * Hooked per probe (its tracepoint hooks, or its own way),
+		 * or per instance (a kprobe per symbol).
+		 */
+		KUNIT_EXPECT_TRUE(test, (probe->ops->hooks &&
+					 probe->ops->nr_hooks) ||
+					(probe->ops->attach &&
 					 probe->ops->detach) ||
 					(probe->ops->inst_attach &&
 					 probe->ops->inst_detach));
