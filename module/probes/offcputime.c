@@ -114,28 +114,6 @@ static struct kt_tp_hook kt_oc_hooks[] = {
 	{ .name = "sched_switch", .func = kt_oc_on_switch },
 };
 
-static int kt_oc_attach(struct kt_probe *probe)
-{
-	int err;
-
-	probe->priv = kvzalloc(sizeof(struct kt_pidtab), GFP_KERNEL);
-	if (!probe->priv)
-		return -ENOMEM;
-	err = kt_tp_register(kt_oc_hooks, ARRAY_SIZE(kt_oc_hooks), probe);
-	if (err) {
-		kvfree(probe->priv);
-		probe->priv = NULL;
-	}
-	return err;
-}
-
-static void kt_oc_detach(struct kt_probe *probe)
-{
-	kt_tp_unregister(kt_oc_hooks, ARRAY_SIZE(kt_oc_hooks), probe);
-	kvfree(probe->priv);
-	probe->priv = NULL;
-}
-
 /* The stack table goes with the instance, after handlers are done. */
 static int kt_oc_inst_attach(struct kt_inst *inst)
 {
@@ -151,7 +129,8 @@ const struct kt_probe_ops kt_probe_offcputime = {
 	.flags = KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID | KTRACE_ENABLE_COMM |
 		 KTRACE_ENABLE_CGROUP,
 	.capacity = KT_STACKS_CAPACITY,
-	.attach = kt_oc_attach,
-	.detach = kt_oc_detach,
+	.hooks = kt_oc_hooks,
+	.nr_hooks = ARRAY_SIZE(kt_oc_hooks),
+	.priv_size = sizeof(struct kt_pidtab),
 	.inst_attach = kt_oc_inst_attach,
 };
