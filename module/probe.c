@@ -37,6 +37,9 @@ static const struct kt_probe_ops *const kt_probe_table[] = {
 	&kt_probe_profile,
 	&kt_probe_stackcount,
 	&kt_probe_offcputime,
+	&kt_probe_tpcount,
+	&kt_probe_bpfwatch,
+	&kt_probe_trace,
 };
 
 static struct kt_probe kt_probes[ARRAY_SIZE(kt_probe_table)];

@@ -190,5 +190,8 @@ extern const struct kt_probe_ops kt_probe_syscount;
 extern const struct kt_probe_ops kt_probe_profile;
 extern const struct kt_probe_ops kt_probe_stackcount;
 extern const struct kt_probe_ops kt_probe_offcputime;
+extern const struct kt_probe_ops kt_probe_tpcount;
+extern const struct kt_probe_ops kt_probe_bpfwatch;
+extern const struct kt_probe_ops kt_probe_trace;
 
 #endif /* _KTRACE_PROBE_H */

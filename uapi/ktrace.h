@@ -152,6 +152,41 @@ struct ktrace_handshake {
 #define KTRACE_PROFILE_FREQ_MASK	0xffffULL
 #define KTRACE_PROFILE_FREQ_DEFAULT	49
 #define KTRACE_PROFILE_FREQ_MAX		10000
+/*
+ * tpcount: symbol is a tracepoint name or a glob over the names of
+ * vmlinux's tracepoints ("sched_*"; no "subsystem:", which tracefs adds).
+ * KTRACE_KEY_FUNC: key[0] is the tracepoint's KTRACE_IOC_SYMBOLS index;
+ * KTRACE_KEY_CPU: key[0] the CPU, key[1] that index.  ENABLE adds:
+ *   ENOENT   no tracepoint matches
+ *   E2BIG    more than KTRACE_TPCOUNT_MAX match
+ */
+#define KTRACE_TPCOUNT_MAX		512
+/*
+ * bpfwatch: bpf() system calls, counted when they return, keyed
+ * KTRACE_KEY_COMM with this layout (the command name cut to 12 bytes):
+ *   key[0] bits  0-15   the bpf command (BPF_MAP_CREATE...)
+ *   key[0] bits 16-31   prog_type for BPF_PROG_LOAD, else 0
+ *   key[0] bits 32-63   comm bytes 8-11
+ *   key[1]              comm bytes 0-7, NUL-padded
+ * count is the calls, sum the calls that returned an error.
+ */
+#define KTRACE_BPFWATCH_CMD(k0)		((__u32)((k0) & 0xffff))
+#define KTRACE_BPFWATCH_PROG_TYPE(k0)	((__u32)(((k0) >> 16) & 0xffff))
+#define KTRACE_BPFWATCH_COMM_LEN	12
+/*
+ * trace: a kprobe on the function named in symbol (KTRACE_ENABLE_SYMBOL),
+ * one struct ktrace_rec_trace per call.  opts bits 0-2: the 1-based index
+ * (1-6) of an argument also read as a NUL-terminated string, 0 for none;
+ * bit 3: that argument points to kernel memory (a user pointer otherwise);
+ * bit 4: a kretprobe instead, recording the arguments as they were at
+ * entry, the string as it is at return, and the return value.  ENABLE:
+ *   ENOENT   no such symbol
+ *   EINVAL   string index 7, or KTRACE_TRACE_OPT_KSTR without an index
+ * A symbol kprobes refuse fails with the kprobe error (EINVAL...).
+ */
+#define KTRACE_TRACE_OPT_STR_ARG_MASK	0x7ULL
+#define KTRACE_TRACE_OPT_KSTR		_BITULL(3)
+#define KTRACE_TRACE_OPT_RETPROBE	_BITULL(4)
 
 /*
  * KTRACE_IOC_PROBE_LIST: describes the probes this module offers.  The
@@ -414,6 +449,7 @@ struct ktrace_ring_control {
 #define KTRACE_REC_EXEC		3	/* struct ktrace_rec_exec */
 #define KTRACE_REC_OPEN		4	/* struct ktrace_rec_open */
 #define KTRACE_REC_TCP		5	/* struct ktrace_rec_tcp */
+#define KTRACE_REC_TRACE	6	/* struct ktrace_rec_trace */
 
 struct ktrace_rec {
 	__u32 len;		/* header and payload, before 8-byte padding */
@@ -497,6 +533,32 @@ struct ktrace_rec_tcp {
 	__u64 rx_bytes;		/* bytes received */
 	__u64 duration_ns;	/* first state change to close */
 	char comm[KTRACE_COMM_LEN];
+};
+
+/*
+ * Streamed by trace, one per call of the probed function.  args are the
+ * first six arguments, as at entry; ret the return value of a return
+ * probe (0 at entry).  str holds argument str_arg (1-based, 0: none) read
+ * as a string when KTRACE_TRACE_REC_STR is set: NUL-terminated, cut to
+ * KTRACE_TRACE_STR_LEN - 1 bytes with KTRACE_TRACE_REC_STR_CUT (set too
+ * for a string of exactly that length).  An unreadable pointer leaves str
+ * empty and KTRACE_TRACE_REC_STR clear.
+ */
+#define KTRACE_TRACE_STR_LEN		128
+#define KTRACE_TRACE_REC_RETURN		_BITUL(0)	/* at return */
+#define KTRACE_TRACE_REC_STR		_BITUL(1)	/* str was read */
+#define KTRACE_TRACE_REC_STR_CUT	_BITUL(2)	/* str was cut */
+
+struct ktrace_rec_trace {
+	struct ktrace_rec hdr;
+	__u32 pid;
+	__u32 tgid;
+	__u64 args[6];
+	__s64 ret;
+	__u32 flags;		/* KTRACE_TRACE_REC_* */
+	__u32 str_arg;
+	char comm[KTRACE_COMM_LEN];
+	char str[KTRACE_TRACE_STR_LEN];
 };
 
 /*

@@ -22,6 +22,9 @@ static const char enable_doc[] =
 "    profile         sampled on-CPU kernel stacks, folded, like bcc's profile\n"
 "    stackcount      kernel stacks calling a function, like bcc's stackcount\n"
 "    offcputime      off-CPU time by kernel stack, folded, like bcc's offcputime\n"
+"    trace           one line per call of a kernel function, like bcc's trace\n"
+"    tpcount         kernel tracepoint hit counts, like perf stat -e 'sched:*'\n"
+"    bpfwatch        bpf() calls by command and process name, with rates\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable block_latency --help\n"
@@ -44,6 +47,9 @@ static const struct {
 	{ "profile", cmd_profile },
 	{ "stackcount", cmd_stackcount },
 	{ "offcputime", cmd_offcputime },
+	{ "trace", cmd_trace },
+	{ "tpcount", cmd_tpcount },
+	{ "bpfwatch", cmd_bpfwatch },
 };
 
 struct enable_args {

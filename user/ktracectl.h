@@ -66,5 +66,8 @@ int cmd_funccount(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_stackcount(int argc, char **argv);
 int cmd_offcputime(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_tpcount(int argc, char **argv);
+int cmd_bpfwatch(int argc, char **argv);
 
 #endif /* __KTRACECTL_H */

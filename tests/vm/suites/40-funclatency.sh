@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # funclatency: a kretprobe on __x64_sys_getppid, counted against sysloop,
-# which makes exactly N getppid calls; the histogram must agree exactly.
+# which makes exactly N getppid calls; the histogram must agree exactly;
+# and on vfs_read under a read loop.
 # Then the errors (no such function, a function kprobes refuse), interval
 # mode and two instances on the same function with different filters.
 . /ktrace/tap.sh
@@ -168,6 +169,15 @@ expect_eq "two instances: -c sysloop2 counts 2000" 2000 "$(hist_total /tmp/fl2.o
 # The kretprobes are gone with their instances.
 run_traced "-c sysloop $FUNC" "sysloop 100"
 expect_eq "after two instances: a new one counts 100" 100 "$(hist_total $out)"
+
+# vfs_read, as the tools are used: readloop makes K one-byte reads of
+# /dev/zero.  Its exec reads the binary with kernel_read(), not vfs_read(),
+# but the loader's own reads may add a few.
+K=2000
+run_traced "-c readloop vfs_read" "readloop $K"
+got=$(hist_total $out)
+check "vfs_read: $K reads, $K to $K+10 in the histogram (got $got)" \
+	test "$got" -ge $K -a "$got" -le $((K + 10))
 
 check "rmmod" rmmod ktrace
 tap_end
