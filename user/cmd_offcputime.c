@@ -82,23 +82,8 @@ static void oc_print(struct agg_run *r, const struct kt_result *res,
 		.folded = !a->multi_line, .comm = true, .sum = true,
 		.empty = "[unknown]",
 	};
-	struct stack_syms ss;
-	int err;
-
 	(void)res;
-	err = stack_syms_fetch(r->kt, r->id, &ss);
-	if (err) {
-		warn_err("stacks", err);
-		return;
-	}
-	err = stack_syms_print(&ss, ents, n, &how);
-	if (err)
-		warn_err("print stacks", err);
-	if (ss.dropped)
-		fprintf(stderr,
-			"ktracectl: %llu switches lost: the stack table was full\n",
-			(unsigned long long)ss.dropped);
-	stack_syms_free(&ss);
+	stack_syms_report(r->kt, r->id, ents, n, &how, "switches");
 }
 
 int cmd_offcputime(int argc, char **argv)

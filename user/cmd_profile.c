@@ -88,23 +88,8 @@ static void profile_print(struct agg_run *r, const struct kt_result *res,
 	struct stack_print how = {
 		.folded = !a->multi_line, .comm = true, .empty = "[user]",
 	};
-	struct stack_syms ss;
-	int err;
-
 	(void)res;
-	err = stack_syms_fetch(r->kt, r->id, &ss);
-	if (err) {
-		warn_err("stacks", err);
-		return;
-	}
-	err = stack_syms_print(&ss, ents, n, &how);
-	if (err)
-		warn_err("print stacks", err);
-	if (ss.dropped)
-		fprintf(stderr,
-			"ktracectl: %llu samples lost: the stack table was full\n",
-			(unsigned long long)ss.dropped);
-	stack_syms_free(&ss);
+	stack_syms_report(r->kt, r->id, ents, n, &how, "samples");
 }
 
 int cmd_profile(int argc, char **argv)

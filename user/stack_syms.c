@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include "ktracectl.h"
 #include "stack_syms.h"
 
 #define STACKS_BUF	(256 * 1024)
@@ -232,4 +233,26 @@ out:
 		free(lines[i].text);
 	free(lines);
 	return err;
+}
+
+void stack_syms_report(struct kt *kt, __u32 id,
+		       const struct ktrace_agg_entry **ents, __u32 n,
+		       const struct stack_print *how, const char *noun)
+{
+	struct stack_syms ss;
+	int err;
+
+	err = stack_syms_fetch(kt, id, &ss);
+	if (err) {
+		warn_err("stacks", err);
+		return;
+	}
+	err = stack_syms_print(&ss, ents, n, how);
+	if (err)
+		warn_err("print stacks", err);
+	if (ss.dropped)
+		fprintf(stderr,
+			"ktracectl: %llu %s lost: the stack table was full\n",
+			(unsigned long long)ss.dropped, noun);
+	stack_syms_free(&ss);
 }

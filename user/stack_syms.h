@@ -38,4 +38,13 @@ int stack_syms_print(const struct stack_syms *ss,
 		     const struct ktrace_agg_entry **ents, __u32 n,
 		     const struct stack_print *how);
 
+/*
+ * One report of a stack instance: fetches its stacks, prints @ents as
+ * @how says and warns on stderr when the stack table was full, counting
+ * the lost events as @noun ("samples", "calls").
+ */
+void stack_syms_report(struct kt *kt, __u32 id,
+		       const struct ktrace_agg_entry **ents, __u32 n,
+		       const struct stack_print *how, const char *noun);
+
 #endif /* __KTRACECTL_STACK_SYMS_H */
