@@ -18,7 +18,10 @@ static_assert(sizeof(struct ktrace_handshake) == KTRACE_HANDSHAKE_SIZE_VER0);
 static_assert(sizeof(struct ktrace_probe_info) == KTRACE_PROBE_INFO_SIZE_VER0);
 static_assert(sizeof(struct ktrace_probe_list) == KTRACE_PROBE_LIST_SIZE_VER0);
 static_assert(sizeof(struct ktrace_enable) == KTRACE_ENABLE_SIZE_VER0);
-static_assert(sizeof(struct ktrace_disable) == KTRACE_DISABLE_SIZE_VER0);
+static_assert(sizeof(struct ktrace_disable) == KTRACE_DISABLE_SIZE_VER1);
+static_assert(sizeof(struct ktrace_status) == KTRACE_STATUS_SIZE_VER0);
+static_assert(sizeof(struct ktrace_status_entry) ==
+	      KTRACE_STATUS_ENTRY_SIZE_VER0);
 static_assert(sizeof(struct ktrace_read) == KTRACE_READ_SIZE_VER0);
 static_assert(sizeof(struct ktrace_stats) == KTRACE_STATS_SIZE_VER0);
 static_assert(sizeof(struct ktrace_ring_setup) == KTRACE_RING_SETUP_SIZE_VER0);
@@ -38,6 +41,13 @@ int kt_abi_copy_in(void *dst, size_t ksize, size_t min_size,
 		return -EFAULT;
 	if (usize < min_size)
 		return -EINVAL;
+	/*
+	 * As clone3() and openat2(): no struct comes near a page.  A larger
+	 * size would have us scan gigabytes of zeroes under the session
+	 * lock, and from 2^31 on read as an error once returned as an int.
+	 */
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	err = copy_struct_from_user(dst, ksize, uarg, usize);
 	if (err)
 		return err;
@@ -115,6 +125,26 @@ int kt_abi_check_enable(const struct ktrace_enable *en)
 	return kt_abi_check_linear(en);
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_enable);
+
+int kt_abi_check_disable(const struct ktrace_disable *dis)
+{
+	if (dis->flags & ~KTRACE_DISABLE_SESSION)
+		return -EINVAL;
+	if (!(dis->flags & KTRACE_DISABLE_SESSION) && dis->session)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_disable);
+
+int kt_abi_check_status(const struct ktrace_status *st)
+{
+	if (st->flags || st->reserved)
+		return -EINVAL;
+	if (st->count && st->entry_size < KTRACE_STATUS_ENTRY_SIZE_VER0)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_FOR_KUNIT(kt_abi_check_status);
 
 int kt_abi_check_read(const struct ktrace_read *rd)
 {

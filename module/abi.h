@@ -26,6 +26,8 @@ int kt_abi_copy_out(void __user *uarg, const void *src, size_t ksize,
 int kt_abi_check_handshake(const struct ktrace_handshake *hs);
 int kt_abi_check_probe_list(const struct ktrace_probe_list *pl);
 int kt_abi_check_enable(const struct ktrace_enable *en);
+int kt_abi_check_disable(const struct ktrace_disable *dis);
+int kt_abi_check_status(const struct ktrace_status *st);
 int kt_abi_check_read(const struct ktrace_read *rd);
 int kt_abi_check_stats(const struct ktrace_stats *st);
 int kt_abi_check_ring_setup(const struct ktrace_ring_setup *rs);

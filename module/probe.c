@@ -40,6 +40,7 @@ static const struct kt_probe_ops *const kt_probe_table[] = {
 	&kt_probe_tpcount,
 	&kt_probe_bpfwatch,
 	&kt_probe_trace,
+	&kt_probe_floor,
 };
 
 static struct kt_probe kt_probes[ARRAY_SIZE(kt_probe_table)];

@@ -100,6 +100,7 @@ struct kt_inst {
 	struct kt_inst_stats __percpu *stats;
 	void *priv;			/* the instance's own hooks */
 	struct kt_stacks *stacks;	/* stack probes: KTRACE_IOC_STACKS */
+	struct ktrace_enable conf;	/* as enabled: KTRACE_IOC_STATUS */
 };
 
 extern struct mutex kt_probe_lock;
@@ -193,5 +194,6 @@ extern const struct kt_probe_ops kt_probe_offcputime;
 extern const struct kt_probe_ops kt_probe_tpcount;
 extern const struct kt_probe_ops kt_probe_bpfwatch;
 extern const struct kt_probe_ops kt_probe_trace;
+extern const struct kt_probe_ops kt_probe_floor;
 
 #endif /* _KTRACE_PROBE_H */

@@ -10,14 +10,24 @@
  *   mmap     the per-CPU rings, after RING_SETUP
  *   release  disables every instance, then frees the rings; the file
  *            holds the module, which cannot be removed while it is open
+ *
+ * Every session is on one list, so that KTRACE_IOC_STATUS can show what
+ * all files trace and KTRACE_IOC_DISABLE can end another file's instance.
+ * Those two run without the caller's session lock and take
+ * kt_sessions_lock, then one session's lock at a time: the only order in
+ * which the two kinds of lock nest.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "abi.h"
@@ -30,7 +40,18 @@ struct kt_session {
 	struct kt_inst *insts[KTRACE_MAX_INSTANCES];	/* by id - 1 */
 	struct kt_ring_set *rings;	/* set once, then read lockless */
 	wait_queue_head_t wq;		/* readers of the rings */
+	/* What other files see of this one; set at open, then constant. */
+	struct list_head node;		/* in kt_sessions */
+	u32 nr;				/* session number, from 1 */
+	struct pid *owner;		/* the opener's thread group */
+	kuid_t owner_euid;
+	char owner_comm[TASK_COMM_LEN];
 };
+
+/* Every open file, in open order. */
+static LIST_HEAD(kt_sessions);
+static DEFINE_MUTEX(kt_sessions_lock);
+static u32 kt_session_seq;		/* under kt_sessions_lock */
 
 static struct kt_inst *kt_session_inst(struct kt_session *s, u32 id)
 {
@@ -249,6 +270,10 @@ static int kt_ioc_enable(struct kt_session *s, void __user *uarg)
 	err = kt_abi_copy_out(uarg, &en, sizeof(en), usize);
 	if (err)
 		goto err_disable;
+	/* A descriptor means nothing in another process. */
+	inst->conf = en;
+	inst->conf.size = sizeof(inst->conf);
+	inst->conf.cgroup_fd = -1;
 	s->insts[id - 1] = inst;
 	return 0;
 
@@ -259,23 +284,68 @@ err_free_inst:
 	return err;
 }
 
+/* Ends instance @id of @s; the caller holds s->lock. */
+static int kt_disable_locked(struct kt_session *s, u32 id)
+{
+	struct kt_inst *inst = kt_session_inst(s, id);
+
+	if (!inst)
+		return -ENOENT;
+	s->insts[id - 1] = NULL;
+	kt_probe_disable(inst);
+	kt_inst_free(inst);
+	return 0;
+}
+
+/* Another user's tracing is ended only with CAP_SYS_ADMIN. */
+static bool kt_session_may_disable(const struct kt_session *t)
+{
+	return uid_eq(current_euid(), t->owner_euid) ||
+	       capable(CAP_SYS_ADMIN);
+}
+
+static int kt_disable_in_session(u32 nr, u32 id)
+{
+	struct kt_session *t;
+	int err = -ENOENT;
+
+	mutex_lock(&kt_sessions_lock);
+	list_for_each_entry(t, &kt_sessions, node) {
+		if (t->nr != nr)
+			continue;
+		mutex_lock(&t->lock);
+		if (!kt_session_inst(t, id))
+			err = -ENOENT;
+		else if (!kt_session_may_disable(t))
+			err = -EPERM;
+		else
+			err = kt_disable_locked(t, id);
+		mutex_unlock(&t->lock);
+		break;
+	}
+	mutex_unlock(&kt_sessions_lock);
+	return err;
+}
+
+/* Runs without s->lock: with a session number it takes another's. */
 static int kt_ioc_disable(struct kt_session *s, void __user *uarg)
 {
 	struct ktrace_disable dis;
-	struct kt_inst *inst;
-	int usize;
+	int usize, err;
 
 	usize = kt_abi_copy_in(&dis, sizeof(dis), KTRACE_DISABLE_SIZE_VER0,
 			       uarg);
 	if (usize < 0)
 		return usize;
-	inst = kt_session_inst(s, dis.id);
-	if (!inst)
-		return -ENOENT;
-	s->insts[dis.id - 1] = NULL;
-	kt_probe_disable(inst);
-	kt_inst_free(inst);
-	return 0;
+	err = kt_abi_check_disable(&dis);
+	if (err)
+		return err;
+	if (dis.flags & KTRACE_DISABLE_SESSION)
+		return kt_disable_in_session(dis.session, dis.id);
+	mutex_lock(&s->lock);
+	err = kt_disable_locked(s, dis.id);
+	mutex_unlock(&s->lock);
+	return err;
 }
 
 static int kt_ioc_read(struct kt_session *s, void __user *uarg)
@@ -375,6 +445,87 @@ static int kt_ioc_stats(struct kt_session *s, void __user *uarg)
 	return kt_abi_copy_out(uarg, &st, sizeof(st), usize);
 }
 
+static void kt_status_fill(struct kt_session *t, struct kt_inst *inst,
+			   struct ktrace_status_entry *e, u64 now)
+{
+	memset(e, 0, sizeof(*e));
+	e->session = t->nr;
+	e->id = inst->id;
+	e->owner_pid = pid_vnr(t->owner);
+	e->owner_uid = from_kuid_munged(current_user_ns(), t->owner_euid);
+	memcpy(e->owner_comm, t->owner_comm, sizeof(e->owner_comm));
+	e->kind = inst->probe->ops->kind;
+	e->age_ns = now - inst->enabled_ns;
+	e->enable = inst->conf;
+	e->stats.size = sizeof(e->stats);
+	e->stats.id = inst->id;
+	kt_stats_sum(inst, &e->stats);
+}
+
+/*
+ * Walks every session's instances, filling up to @cap entries of @ents
+ * (which may be NULL with @cap 0).  Returns the number of instances.
+ */
+static u32 kt_status_collect(struct ktrace_status_entry *ents, u32 cap,
+			     u32 *nr_sessions)
+{
+	u64 now = ktime_get_ns();
+	struct kt_session *t;
+	u32 total = 0, i;
+
+	*nr_sessions = 0;
+	mutex_lock(&kt_sessions_lock);
+	list_for_each_entry(t, &kt_sessions, node) {
+		(*nr_sessions)++;
+		mutex_lock(&t->lock);
+		for (i = 0; i < KTRACE_MAX_INSTANCES; i++) {
+			if (!t->insts[i])
+				continue;
+			if (total < cap)
+				kt_status_fill(t, t->insts[i], &ents[total],
+					       now);
+			total++;
+		}
+		mutex_unlock(&t->lock);
+	}
+	mutex_unlock(&kt_sessions_lock);
+	return total;
+}
+
+/* Runs without the caller's lock: it takes every session's in turn. */
+static int kt_ioc_status(void __user *uarg)
+{
+	struct ktrace_status_entry *ents = NULL;
+	struct ktrace_status st;
+	u8 __user *uents;
+	u32 cap, n, i;
+	int usize, err;
+
+	usize = kt_abi_copy_in(&st, sizeof(st), KTRACE_STATUS_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	err = kt_abi_check_status(&st);
+	if (err)
+		return err;
+	/* Size the buffer first: entries are collected under the locks. */
+	cap = min(st.count, kt_status_collect(NULL, 0, &st.nr_sessions));
+	if (cap) {
+		ents = kvcalloc(cap, sizeof(*ents), GFP_KERNEL);
+		if (!ents)
+			return -ENOMEM;
+	}
+	st.count = kt_status_collect(ents, cap, &st.nr_sessions);
+	n = min(st.count, cap);
+	uents = u64_to_user_ptr(st.entries);
+	err = 0;
+	for (i = 0; i < n && !err; i++)
+		if (copy_to_user(uents + (size_t)i * st.entry_size, &ents[i],
+				 min_t(size_t, st.entry_size, sizeof(*ents))))
+			err = -EFAULT;
+	kvfree(ents);
+	return err ?: kt_abi_copy_out(uarg, &st, sizeof(st), usize);
+}
+
 static int kt_ioc_symbols(struct kt_session *s, void __user *uarg)
 {
 	struct ktrace_symbols sy;
@@ -442,8 +593,6 @@ static long kt_ioctl_locked(struct kt_session *s, unsigned int nr,
 		return kt_ioc_probe_list(s, uarg);
 	case _IOC_NR(KTRACE_IOC_ENABLE):
 		return kt_ioc_enable(s, uarg);
-	case _IOC_NR(KTRACE_IOC_DISABLE):
-		return kt_ioc_disable(s, uarg);
 	case _IOC_NR(KTRACE_IOC_READ):
 		return kt_ioc_read(s, uarg);
 	case _IOC_NR(KTRACE_IOC_STATS):
@@ -466,6 +615,11 @@ static long kt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (_IOC_TYPE(cmd) != KTRACE_IOC_MAGIC)
 		return -ENOTTY;
+	/* These two take the locks they need; see the top of this file. */
+	if (_IOC_NR(cmd) == _IOC_NR(KTRACE_IOC_DISABLE))
+		return kt_ioc_disable(s, (void __user *)arg);
+	if (_IOC_NR(cmd) == _IOC_NR(KTRACE_IOC_STATUS))
+		return kt_ioc_status((void __user *)arg);
 	mutex_lock(&s->lock);
 	ret = kt_ioctl_locked(s, _IOC_NR(cmd), (void __user *)arg);
 	mutex_unlock(&s->lock);
@@ -509,6 +663,13 @@ static int kt_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&s->lock);
 	init_waitqueue_head(&s->wq);
+	s->owner = get_pid(task_tgid(current));
+	s->owner_euid = current_euid();
+	get_task_comm(s->owner_comm, current);
+	mutex_lock(&kt_sessions_lock);
+	s->nr = ++kt_session_seq;
+	list_add_tail(&s->node, &kt_sessions);
+	mutex_unlock(&kt_sessions_lock);
 	file->private_data = s;
 	return nonseekable_open(inode, file);
 }
@@ -518,6 +679,10 @@ static int kt_release(struct inode *inode, struct file *file)
 	struct kt_session *s = file->private_data;
 	unsigned int i;
 
+	/* Off the list first: nobody else reaches the session after this. */
+	mutex_lock(&kt_sessions_lock);
+	list_del(&s->node);
+	mutex_unlock(&kt_sessions_lock);
 	for (i = 0; i < KTRACE_MAX_INSTANCES; i++) {
 		if (!s->insts[i])
 			continue;
@@ -525,6 +690,7 @@ static int kt_release(struct inode *inode, struct file *file)
 		kt_inst_free(s->insts[i]);
 	}
 	kt_ring_set_destroy(s->rings);
+	put_pid(s->owner);
 	mutex_destroy(&s->lock);
 	kfree(s);
 	return 0;

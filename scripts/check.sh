@@ -3,11 +3,17 @@
 #
 # make check: every ktrace test, ending with one line "N passed, N failed".
 #   1. host unit tests of the userspace code (ASan/UBSan)
-#   2. checkpatch --strict on the kernel code
+#   2. checkpatch --strict on the kernel code; make install, the man page,
+#      the udev rule and DKMS builds (scripts/install-check.sh); the SVG
+#      renderers, checked and rendered in Chromium (scripts/svg-check.sh)
 #   3. for the test kernel and both stock kernels: build ktrace.ko against
-#      it, boot a guest, run the guest suites (TAP); on the test kernel the
-#      KUnit suites too, parsed with the kernel's kunit.py.  A guest that
-#      hangs, dies or prints a kernel problem on its console fails.
+#      it, run sparse over its sources (scripts/sparse.sh), boot a guest,
+#      run the guest suites (TAP); on the test kernel the KUnit suites
+#      too, parsed with the kernel's kunit.py.  A guest that hangs, dies
+#      or prints a kernel problem on its console fails.
+#   4. a real Prometheus scraping ktracectl export in a stock-6.1 guest
+#      (scripts/prometheus-check.sh)
+#   5. the overhead bench, quick (scripts/bench.sh --quick)
 # KERNELS="test stock-6.1" limits the kernels.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -70,6 +76,29 @@ rc=$?
 [ $rc -eq 0 ] || tail -n 20 "$logs/libktrace.log"
 result "libktrace installs and a consumer builds with pkg-config" $rc
 
+step "install: make install, man page, udev rule, DKMS on the stock kernels"
+for part in layout man udev "dkms 6.1" "dkms 6.12"; do
+	log=$logs/install-${part// /-}.log
+	# shellcheck disable=SC2086
+	scripts/install-check.sh $part > "$log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || tail -n 20 "$log"
+	case "$part" in
+	layout)	what="make install DESTDIR=: the expected files, ktrace.ko for stock-6.1" ;;
+	man)	what="ktracectl.8 renders without warnings, documents every command and option" ;;
+	udev)	what="60-ktrace.rules: well formed, /dev/ktrace to group ktrace at 0660" ;;
+	*)	what="DKMS builds and installs ktrace.ko for stock-${part#dkms }" ;;
+	esac
+	result "$what" $rc
+done
+
+step "pictures: flame graph and heatmap SVG, rendered by headless Chromium"
+scripts/svg-check.sh > "$logs/svg.log" 2>&1
+rc=$?
+grep '^not ok' "$logs/svg.log" | sed 's/^/FAILED: svg: /'
+[ $rc -eq 0 ] || tail -n 20 "$logs/svg.log"
+result "flame graphs and heatmaps match their input and render in Chromium" $rc
+
 step "checkpatch --strict"
 scripts/checkpatch.sh > "$logs/checkpatch.log" 2>&1
 rc=$?
@@ -88,6 +117,10 @@ for k in $KERNELS; do
 		continue
 	fi
 	result "$k: ktrace.ko and the tools build" 0
+	scripts/sparse.sh "$k" > "$out/sparse.log" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || tail -n 20 "$out/sparse.log"
+	result "$k: sparse (make C=2) clean on ktrace's sources" $rc
 	tests/vm/run.sh -k "$k" -p "build/$k/payload" -t 1500 -o "$out" \
 		-- 'sh /ktrace/guest-check.sh' > "$out/tap" 2> "$out/run.err"
 	rc=$?
@@ -114,6 +147,23 @@ for k in $KERNELS; do
 		result "$k: KUnit suites ran" $(( total == 0 ))
 	fi
 done
+
+# A real Prometheus scrapes ktracectl export in a stock-6.1 guest over
+# QEMU's user network (the test kernel has no virtio-net).
+step "prometheus: scraping ktracectl export in a stock-6.1 guest"
+scripts/prometheus-check.sh -k stock-6.1 > "$logs/prometheus.tap" 2>&1
+rc=$?
+count_tap "$logs/prometheus.tap"
+[ $rc -eq 0 ] || tail -n 20 "$logs/prometheus.tap"
+result "prometheus: a real Prometheus scraped the exporter (exit $rc)" $rc
+
+# The overhead bench, quick: every path's machinery on stock 6.1 with bcc
+# and bpftrace, the JSON's shape; no timing is asserted.
+step "bench smoke: ktracectl bench -q in a stock-6.1 guest"
+scripts/bench.sh --quick > "$logs/bench.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 30 "$logs/bench.log"
+result "bench smoke: every path ran or said why, results.json has its shape" $rc
 
 echo "make check took $(( $(date +%s) - start ))s"
 echo "$passed passed, $failed failed"

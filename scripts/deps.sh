@@ -8,10 +8,15 @@ set -euo pipefail
 
 packages=(
 	build-essential flex bison bc libssl-dev libelf-dev dwarves
-	kmod cpio xz-utils zstd rsync python3 pkg-config
+	kmod cpio xz-utils zstd rsync python3 pkg-config sparse
 	qemu-system-x86 busybox-static
 	clang llvm libbpf-dev bpftool
+	dkms groff-base man-db	# scripts/install-check.sh
+	chromium python3-pil	# scripts/svg-check.sh renders the SVGs
+	zlib1g-dev	# libz.a: ktracectl links libbpf and libelf statically
 	linux-source-6.1
+	debootstrap e2fsprogs	# scripts/rootfs.sh: the bench guest's Debian root
+	prometheus	# scripts/prometheus-check.sh runs its own, on a free port
 )
 
 # bookworm-backports carries the 6.12 stock kernel the tests run on.

@@ -27,7 +27,8 @@
  *   EFAULT   a pointer (the argument, or a __u64 user pointer in it) is bad
  *   EINVAL   size smaller than the first *_SIZE_VER0, a non-zero reserved
  *            field, an unknown flag, or a field out of its documented range
- *   E2BIG    size larger than the module's and the unknown tail is not zero
+ *   E2BIG    size larger than the module's and the unknown tail is not zero,
+ *            or size larger than a page (as clone3() and openat2())
  * and per command as listed with it.
  *
  * ioctl numbers (type KTRACE_IOC_MAGIC); a number is never reused:
@@ -40,6 +41,7 @@
  *   0x06  KTRACE_IOC_RING_SETUP  struct ktrace_ring_setup
  *   0x07  KTRACE_IOC_SYMBOLS     struct ktrace_symbols   (ABI 1.1)
  *   0x08  KTRACE_IOC_STACKS      struct ktrace_stacks    (ABI 1.1)
+ *   0x09  KTRACE_IOC_STATUS      struct ktrace_status    (ABI 1.2)
  */
 #ifndef _UAPI_LINUX_KTRACE_H
 #define _UAPI_LINUX_KTRACE_H
@@ -52,7 +54,7 @@
 #define KTRACE_IOC_MAGIC	0xBD
 
 #define KTRACE_ABI_MAJOR	1	/* incompatible changes */
-#define KTRACE_ABI_MINOR	1	/* additions */
+#define KTRACE_ABI_MINOR	2	/* additions */
 #define KTRACE_RECORD_SCHEMA	1	/* layout of ring records */
 
 #define KTRACE_NAME_LEN		32
@@ -271,14 +273,30 @@ struct ktrace_enable {
 /*
  * KTRACE_IOC_DISABLE: detaches and frees an instance.  When this returns no
  * handler of the instance runs any more.
- *   ENOENT   no instance of that id in this file
+ *
+ * With KTRACE_DISABLE_SESSION (ABI 1.2) the instance is the one numbered id
+ * in the file whose session number (see KTRACE_IOC_STATUS) is session, in
+ * whatever process: how "ktracectl disable" ends a probe that another
+ * ktracectl, or any consumer, enabled.  That file's next call naming the
+ * id gets ENOENT, as after its own DISABLE.  The caller's effective uid
+ * must be the one that opened that file, or it needs CAP_SYS_ADMIN.
+ *   ENOENT   no instance of that id in this file (or in that session)
+ *   EPERM    the session is another user's and the caller lacks
+ *            CAP_SYS_ADMIN
+ *   EINVAL   an unknown flag, or session set without
+ *            KTRACE_DISABLE_SESSION
  */
+#define KTRACE_DISABLE_SESSION	_BITUL(0)
+
 struct ktrace_disable {
 	__u32 size;
 	__u32 id;
+	__u32 flags;		/* KTRACE_DISABLE_* (ABI 1.2) */
+	__u32 session;		/* with KTRACE_DISABLE_SESSION (ABI 1.2) */
 };
 
 #define KTRACE_DISABLE_SIZE_VER0	8
+#define KTRACE_DISABLE_SIZE_VER1	16
 
 /*
  * KTRACE_IOC_READ: the instance's results, merged over CPUs, as nr_entries
@@ -548,6 +566,12 @@ struct ktrace_rec_tcp {
 #define KTRACE_TRACE_REC_RETURN		_BITUL(0)	/* at return */
 #define KTRACE_TRACE_REC_STR		_BITUL(1)	/* str was read */
 #define KTRACE_TRACE_REC_STR_CUT	_BITUL(2)	/* str was cut */
+/*
+ * Values that were kernel addresses were written as 0, because the
+ * instance was enabled by a caller who may not read kernel addresses from
+ * /proc/kallsyms (no CAP_SYSLOG).  Error returns (-4095..-1) are kept.
+ */
+#define KTRACE_TRACE_REC_KPTR_HIDDEN	_BITUL(3)
 
 struct ktrace_rec_trace {
 	struct ktrace_rec hdr;
@@ -626,6 +650,46 @@ struct ktrace_stacks {
 
 #define KTRACE_STACKS_SIZE_VER0		40
 
+/*
+ * KTRACE_IOC_STATUS (ABI 1.2): every instance of every open file of
+ * /dev/ktrace, for "ktracectl status" and for tools that watch what is
+ * traced on a host.  The caller passes an array of count entries of
+ * entry_size bytes each; the module fills min(count, total) entries, each
+ * up to min(entry_size, sizeof(struct ktrace_status_entry)) bytes, ordered
+ * by session then id, and returns the total in count.  Instances come and
+ * go: ask again with a larger array when count came back larger.
+ *   EINVAL   flags or reserved set, or entry_size below
+ *            KTRACE_STATUS_ENTRY_SIZE_VER0 with count > 0
+ */
+struct ktrace_status_entry {
+	__u32 session;		/* the file, numbered from 1 in open order */
+	__u32 id;		/* the instance's id in that file */
+	__u32 owner_pid;	/* opener's tgid as the caller sees it, or 0 */
+	__u32 owner_uid;	/* its effective uid, in the caller's user ns */
+	char owner_comm[KTRACE_COMM_LEN];	/* its name at open */
+	__u32 kind;		/* KTRACE_KIND_* of the probe */
+	__u32 reserved;
+	__u64 age_ns;		/* time since it was enabled */
+	/* The ENABLE request as the module took it; cgroup_fd reads -1. */
+	struct ktrace_enable enable;
+	/* As KTRACE_IOC_STATS returns them. */
+	struct ktrace_stats stats;
+};
+
+#define KTRACE_STATUS_ENTRY_SIZE_VER0	408
+
+struct ktrace_status {
+	__u32 size;
+	__u32 flags;		/* in: 0 */
+	__u32 count;		/* in: entries in the array; out: instances */
+	__u32 entry_size;	/* in: sizeof(struct ktrace_status_entry) */
+	__u64 entries;		/* in: user pointer to the array */
+	__u32 nr_sessions;	/* out: open files of /dev/ktrace */
+	__u32 reserved;
+};
+
+#define KTRACE_STATUS_SIZE_VER0		32
+
 #define KTRACE_IOC_HANDSHAKE \
 	_IOWR(KTRACE_IOC_MAGIC, 0x00, struct ktrace_handshake)
 #define KTRACE_IOC_PROBE_LIST \
@@ -644,5 +708,7 @@ struct ktrace_stacks {
 	_IOWR(KTRACE_IOC_MAGIC, 0x07, struct ktrace_symbols)
 #define KTRACE_IOC_STACKS \
 	_IOWR(KTRACE_IOC_MAGIC, 0x08, struct ktrace_stacks)
+#define KTRACE_IOC_STATUS \
+	_IOWR(KTRACE_IOC_MAGIC, 0x09, struct ktrace_status)
 
 #endif /* _UAPI_LINUX_KTRACE_H */

@@ -8,16 +8,19 @@
 #include <unistd.h>
 #include "ktracectl.h"
 #include "agg_run.h"
+#include "backend.h"
+#include "hist.h"
 
 int agg_open(struct agg_run *r, bool explain_missing)
 {
 	char what[64];
 	int err;
 
-	r->kt = open_ktrace();
-	if (!r->kt)
+	r->be = backend_open(r->probe);
+	if (!r->be)
 		return -1;
-	err = find_probe(r->kt, r->probe, &r->info);
+	r->kt = r->be->kt;
+	err = be_probe_info(r->be, r->probe, &r->info);
 	if (err == -ENOENT && explain_missing) {
 		fprintf(stderr,
 			"ktracectl: %s: the loaded ktrace.ko has no %s probe (ktracectl list shows its probes)\n",
@@ -38,7 +41,7 @@ int agg_enable(struct agg_run *r)
 {
 	int id;
 
-	id = kt_enable(r->kt, &r->en);
+	id = be_enable(r->be, &r->en);
 	if (id < 0)
 		return id;
 	r->id = (__u32)id;
@@ -72,6 +75,59 @@ const char *agg_unit_name(__u32 unit)
 	}
 }
 
+static long long realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void agg_json_hists(struct agg_run *r, struct json *j,
+		    const struct kt_result *res,
+		    const struct ktrace_agg_entry **ents, __u32 n)
+{
+	__u32 i;
+
+	json_kstr(j, "unit", agg_unit_name(res->rd.unit));
+	if (r->json_key)
+		json_kstr(j, "key", r->json_key);
+	json_key(j, "entries");
+	json_arr_begin(j);
+	for (i = 0; i < n; i++) {
+		json_obj_begin(j);
+		if (r->json_key)
+			r->json_key_value(r, j, ents[i]);
+		json_ku64(j, "count", ents[i]->count);
+		json_ku64(j, "sum", ents[i]->sum);
+		json_key(j, "buckets");
+		json_log2_hist(j, ents[i]->slots, (int)res->rd.nr_slots);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void print_json(struct agg_run *r, const struct kt_result *res,
+		       const struct ktrace_agg_entry **ents, __u32 n)
+{
+	struct json j;
+
+	json_line_begin(&j, r->json_type ? r->json_type :
+			    r->log2 ? "hist" : "table");
+	json_kstr(&j, "probe", r->probe);
+	json_key(&j, "time");
+	json_time(&j, realtime_ns());
+	r->json = &j;
+	if (r->print_json)
+		r->print_json(r, &j, res, ents, n);
+	else if (r->log2)
+		agg_json_hists(r, &j, res, ents, n);
+	else
+		r->print(r, res, ents, n);
+	r->json = NULL;
+	json_line_end(&j);
+}
+
 /* One report: read-and-clear, so each interval shows only its own. */
 static int print_report(struct agg_run *r)
 {
@@ -81,7 +137,14 @@ static int print_report(struct agg_run *r)
 	__u32 i;
 	int err;
 
-	err = kt_read(r->kt, r->id, true, &res);
+	err = be_read(r->be, r->id, true, &res);
+	if (err == -ENOENT) {
+		fprintf(stderr,
+			"ktracectl: %s was disabled by another process\n",
+			r->probe);
+		r->gone = true;
+		return 0;
+	}
 	if (err) {
 		snprintf(what, sizeof(what), "read %s", r->probe);
 		warn_err(what, err);
@@ -99,7 +162,12 @@ static int print_report(struct agg_run *r)
 		ents[i] = kt_result_entry(&res, i);
 	if (r->cmp)
 		qsort(ents, res.rd.nr_entries, sizeof(*ents), r->cmp);
-	r->print(r, &res, ents, res.rd.nr_entries);
+	if (env.json)
+		print_json(r, &res, ents, res.rd.nr_entries);
+	else
+		r->print(r, &res, ents, res.rd.nr_entries);
+	if (r->record)
+		r->record(r, &res, ents, res.rd.nr_entries);
 	if (res.rd.overflow && (env.verbose || !r->verbose_overflow))
 		fprintf(stderr, "ktracectl: %llu %s did not fit the table\n",
 			(unsigned long long)res.rd.overflow,
@@ -135,13 +203,43 @@ void agg_print_drops(const struct ktrace_stats *st, const char *noun,
 			(unsigned long long)st->drop_inflight_full);
 }
 
+/*
+ * --json: the stats line.  "lost" is what the text drop line counts:
+ * every drop but no_start (work under way when enabled), and the
+ * kprobe's misses.
+ */
+static void json_stats(struct agg_run *r, const struct ktrace_stats *st)
+{
+	struct json j;
+
+	json_line_begin(&j, "stats");
+	json_kstr(&j, "probe", r->probe);
+	json_ku64(&j, "hits", st->hits);
+	json_ku64(&j, "filtered", st->filtered);
+	json_ku64(&j, "recorded", st->recorded);
+	json_key(&j, "drops");
+	json_obj_begin(&j);
+	json_ku64(&j, "table_full", st->drop_table_full);
+	json_ku64(&j, "inflight_full", st->drop_inflight_full);
+	json_ku64(&j, "ring_full", st->drop_ring_full);
+	json_ku64(&j, "too_big", st->drop_too_big);
+	json_ku64(&j, "reentrant", st->drop_reentrant);
+	json_ku64(&j, "no_start", st->drop_no_start);
+	json_obj_end(&j);
+	json_ku64(&j, "missed", st->missed);
+	json_ku64(&j, "lost", st->drop_table_full + st->drop_inflight_full +
+		  st->drop_ring_full + st->drop_too_big +
+		  st->drop_reentrant + st->missed);
+	json_line_end(&j);
+}
+
 static void print_stats(struct agg_run *r)
 {
 	struct ktrace_stats st;
 	char no_start[64] = "";
 	int err;
 
-	err = kt_stats(r->kt, r->id, &st);
+	err = be_stats(r->be, r->id, &st);
 	if (err) {
 		warn_err("stats", err);
 		return;
@@ -156,10 +254,44 @@ static void print_stats(struct agg_run *r)
 			(unsigned long long)st.filtered,
 			(unsigned long long)st.recorded, no_start,
 			st.time_samples ? (double)st.time_ns / st.time_samples : 0.0);
-	if (r->drops)
+	if (env.json)
+		json_stats(r, &st);
+	else if (r->drops)
 		r->drops(r, &st);
 	else
 		agg_print_drops(&st, r->noun, r->missed);
+}
+
+/*
+ * Sleeps one interval, waking each second to notice soon when another
+ * process disabled the instance (ktracectl disable): the read that
+ * follows then says so.  Returns the seconds slept.
+ */
+static unsigned long wait_interval(struct agg_run *r)
+{
+	struct timespec deadline, next, now;
+	struct ktrace_stats st;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)r->interval;
+	while (!exiting) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > deadline.tv_sec ||
+		    (now.tv_sec == deadline.tv_sec &&
+		     now.tv_nsec >= deadline.tv_nsec))
+			break;
+		next = now;
+		next.tv_sec++;
+		if (next.tv_sec > deadline.tv_sec ||
+		    (next.tv_sec == deadline.tv_sec &&
+		     next.tv_nsec > deadline.tv_nsec))
+			next = deadline;
+		/* A signal (Ctrl-C) interrupts it and sets exiting. */
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		if (be_stats(r->be, r->id, &st) == -ENOENT)
+			break;
+	}
+	return r->interval;
 }
 
 int agg_poll(struct agg_run *r)
@@ -171,13 +303,11 @@ int agg_poll(struct agg_run *r)
 	setup_signals();
 	fflush(stdout);
 	do {
-		if (!exiting) {
-			sleep(r->interval);
-			elapsed += r->interval;
-		}
+		if (!exiting)
+			elapsed += wait_interval(r);
 		done = exiting || (r->count && --r->count == 0) ||
 		       (r->duration && elapsed >= r->duration);
-		if (!r->own_header) {
+		if (!r->own_header && !env.json) {
 			printf("\n");
 			if (r->timestamp) {
 				char ts[32];
@@ -192,18 +322,21 @@ int agg_poll(struct agg_run *r)
 		fflush(stdout);
 		if (err)
 			return EXIT_FAIL;
-	} while (!done && !exiting);
+	} while (!done && !exiting && !r->gone);
+	if (r->gone)
+		return 0;
 	if (r->detach) {
-		printf("Detaching...\n");
-		fflush(stdout);
+		fprintf(banner_out(), "Detaching...\n");
+		fflush(banner_out());
 	}
 	print_stats(r);
-	kt_disable(r->kt, r->id);
+	be_disable(r->be, r->id);
 	return 0;
 }
 
 void agg_close(struct agg_run *r)
 {
-	kt_close(r->kt);
+	backend_close(r->be);
+	r->be = NULL;
 	r->kt = NULL;
 }

@@ -3,7 +3,8 @@
  * What the aggregating commands (block_latency, runqlat, funclatency,
  * funccount, syscount) share: open the probe, then every interval
  * read-and-clear its table and print it, sorted, until the count or the
- * duration runs out or Ctrl-C; at exit the instance's drops.  A command
+ * duration runs out or Ctrl-C; at exit the instance's drops.  With
+ * --json each report and the stats are one JSON line each.  A command
  * fills in its probe, sort and print, sets its filters and key in ->en
  * between agg_open() and agg_enable(), prints its banner and calls
  * agg_poll().
@@ -12,6 +13,7 @@
 #define __KTRACECTL_AGG_RUN_H
 
 #include <stdbool.h>
+#include "json.h"
 #include "libktrace.h"
 
 struct agg_run {
@@ -36,6 +38,21 @@ struct agg_run {
 	void (*print)(struct agg_run *r, const struct kt_result *res,
 		      const struct ktrace_agg_entry **ents, __u32 n);
 	/*
+	 * --json: each report is one line {"type":json_type,"probe":...,
+	 * "time":...} (json_type NULL: "hist" with ->log2, else "table"),
+	 * whose other members ->print_json writes.  Without one: with
+	 * ->log2 agg_json_hists(), each entry's "key" written by
+	 * ->json_key_value when ->json_key names what splits the
+	 * histograms ("disk"); else ->print, writing into ->json.
+	 */
+	const char *json_type;
+	void (*print_json)(struct agg_run *r, struct json *j,
+			   const struct kt_result *res,
+			   const struct ktrace_agg_entry **ents, __u32 n);
+	const char *json_key;
+	void (*json_key_value)(struct agg_run *r, struct json *j,
+			       const struct ktrace_agg_entry *e);
+	/*
 	 * The drop line at exit; NULL: agg_print_drops() with ->noun and
 	 * ->missed.
 	 */
@@ -43,12 +60,22 @@ struct agg_run {
 	/* Probe-side drops too, under this name ("kprobe"...); NULL: none. */
 	const char *missed;
 	void *ctx;
+	/*
+	 * Called with each report's entries after it is printed (--heatmap
+	 * records them); NULL: nothing.
+	 */
+	void (*record)(struct agg_run *r, const struct kt_result *res,
+		       const struct ktrace_agg_entry **ents, __u32 n);
+	void *record_ctx;
 
 	/* Set by agg_open() and agg_enable(). */
-	struct kt *kt;
+	struct backend *be;	/* the module or BPF (backend.h) */
+	struct kt *kt;		/* the module's file; NULL with BPF */
 	struct ktrace_probe_info info;
 	struct ktrace_enable en;	/* zeroed, probe named */
 	__u32 id;
+	struct json *json;	/* during a --json report: its line */
+	bool gone;			/* disabled by another process */
 };
 
 /*
@@ -62,7 +89,10 @@ int agg_open(struct agg_run *r, bool explain_missing);
  * -errno, saying nothing: commands explain their own failures.
  */
 int agg_enable(struct agg_run *r);
-/* The interval loop and the drops at exit; returns the exit status. */
+/*
+ * The interval loop and the drops at exit (with --json a "stats" line);
+ * returns the exit status.
+ */
 int agg_poll(struct agg_run *r);
 void agg_close(struct agg_run *r);
 
@@ -76,5 +106,12 @@ const char *agg_unit_name(__u32 unit);
  */
 void agg_print_drops(const struct ktrace_stats *st, const char *noun,
 		     const char *missed);
+/*
+ * --json: "unit", the key's name, and "entries", one per entry with its
+ * key, count, sum and non-empty "buckets".
+ */
+void agg_json_hists(struct agg_run *r, struct json *j,
+		    const struct kt_result *res,
+		    const struct ktrace_agg_entry **ents, __u32 n);
 
 #endif /* __KTRACECTL_AGG_RUN_H */

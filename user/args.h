@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Options several commands take alike, so that each says them the same
- * way: -p PID, -c COMM, -b PAGES, the [interval] [count] positionals, -v.
+ * way: -p PID, -c COMM, -b PAGES, the [interval] [count] positionals, -v,
+ * -j.
  */
 #ifndef __KTRACECTL_ARGS_H
 #define __KTRACECTL_ARGS_H
@@ -9,7 +10,7 @@
 #include <argp.h>
 #include "libktrace.h"
 
-/* -v as every command's argp child. */
+/* -v and -j (--json) as every command's argp child. */
 extern const struct argp_child verbose_children[];
 
 /* -c COMM: a task name the kernel can compare, or exits through usage. */

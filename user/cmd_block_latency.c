@@ -10,6 +10,7 @@
 #include "args.h"
 #include "agg_run.h"
 #include "disk.h"
+#include "heatmap.h"
 #include "hist.h"
 #include "ioflags.h"
 
@@ -18,7 +19,7 @@ static const char bl_doc[] =
 "\n"
 "USAGE: ktracectl enable block_latency [--help] [-T] [-m] [-Q] [-D] [-F]\n"
 "                                     [-d DISK] [-p PID] [-c COMM]\n"
-"                                     [interval] [count]\n"
+"                                     [--heatmap FILE] [interval] [count]\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable block_latency          # summarize block I/O latency\n"
@@ -28,7 +29,8 @@ static const char bl_doc[] =
 "    ktracectl enable block_latency -D       # a histogram per disk\n"
 "    ktracectl enable block_latency -F       # a histogram per I/O flags\n"
 "    ktracectl enable block_latency -d vda   # trace vda only\n"
-"    ktracectl enable block_latency -c dd    # only I/O issued by dd";
+"    ktracectl enable block_latency -c dd    # only I/O issued by dd\n"
+"    ktracectl enable block_latency --heatmap bl.svg 1 60  # heatmap, 60 s";
 
 static const struct argp_option bl_opts[] = {
 	{ "timestamp", 'T', NULL, 0, "Include timestamp on output", 0 },
@@ -39,6 +41,7 @@ static const struct argp_option bl_opts[] = {
 	{ "disk", 'd', "DISK", 0, "Trace this disk only", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
 	{ "comm", 'c', "COMM", 0, "Trace tasks of this name only", 0 },
+	HEATMAP_ARGP_OPTION,
 	{},
 };
 
@@ -50,6 +53,7 @@ struct bl_args {
 	const char *comm;
 	unsigned long interval, count;
 	int nr_pos;
+	const char *heatmap;
 };
 
 static error_t parse_bl(int key, char *arg, struct argp_state *state)
@@ -90,15 +94,38 @@ static error_t parse_bl(int key, char *arg, struct argp_state *state)
 		parse_interval_count(state, arg, &a->interval, &a->count,
 				     &a->nr_pos);
 		break;
+	case HEATMAP_OPT_KEY:
+		a->heatmap = arg;
+		break;
 	case ARGP_KEY_END:
 		/* The ABI splits results by one key only. */
 		if (a->per_disk && a->per_flag)
 			usage_error(state, "-D and -F cannot be combined");
+		if (a->heatmap && !a->nr_pos)
+			usage_error(state, "--heatmap needs an interval");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* The disk's name with -D, the I/O flags' with -F. */
+static const char *key_str(const struct bl_args *a,
+			   const struct ktrace_agg_entry *e, char *buf,
+			   size_t size)
+{
+	if (a->per_disk)
+		return disk_name((__u32)e->key[0], buf, size);
+	return io_flags_str(e->key[0], buf, size);
+}
+
+static void json_key_value(struct agg_run *r, struct json *j,
+			   const struct ktrace_agg_entry *e)
+{
+	char name[64];
+
+	json_kstr(j, "key", key_str(r->ctx, e, name, sizeof(name)));
 }
 
 static void print_hists(struct agg_run *r, const struct kt_result *res,
@@ -111,12 +138,10 @@ static void print_hists(struct agg_run *r, const struct kt_result *res,
 	for (i = 0; i < n; i++) {
 		if (a->per_disk)
 			printf("\ndisk = %s\t",
-			       disk_name((__u32)ents[i]->key[0], name,
-					 sizeof(name)));
+			       key_str(a, ents[i], name, sizeof(name)));
 		if (a->per_flag)
 			printf("flags = %s",
-			       io_flags_str(ents[i]->key[0], name,
-					    sizeof(name)));
+			       key_str(a, ents[i], name, sizeof(name)));
 		printf("\n");
 		print_log2_hist(stdout, ents[i]->slots,
 				(int)res->rd.nr_slots,
@@ -145,6 +170,7 @@ int cmd_block_latency(int argc, char **argv)
 		.missed = "kprobe",
 		.cmp = agg_cmp_key,
 		.print = print_hists,
+		.json_key_value = json_key_value,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -154,6 +180,7 @@ int cmd_block_latency(int argc, char **argv)
 	r.interval = a.interval;
 	r.count = a.count;
 	r.timestamp = a.timestamp;
+	r.json_key = a.per_disk ? "disk" : a.per_flag ? "flags" : NULL;
 
 	if (agg_open(&r, false))
 		goto out;
@@ -173,8 +200,17 @@ int cmd_block_latency(int argc, char **argv)
 		goto out;
 	}
 
-	printf("Tracing block device I/O... Hit Ctrl-C to end.\n");
+	fprintf(banner_out(),
+		"Tracing block device I/O... Hit Ctrl-C to end.\n");
+	if (a.heatmap && heatmap_attach(&r))
+		goto out;
 	ret = agg_poll(&r);
+	if (a.heatmap &&
+	    heatmap_finish(&r, a.heatmap, a.queued ?
+			   "Block I/O latency, with OS queued time" :
+			   "Block I/O latency",
+			   a.msecs ? "msecs" : "usecs"))
+		ret = EXIT_FAIL;
 out:
 	agg_close(&r);
 	return ret;

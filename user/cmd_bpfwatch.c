@@ -160,13 +160,35 @@ static double seconds_since(struct timespec *t)
 	return s > 0 ? s : 1;
 }
 
+/* A row's names: the process, the command, the program type or NULL. */
+struct bw_row {
+	char comm[KTRACE_BPFWATCH_COMM_LEN + 1];
+	const char *cmd;
+	const char *prog_type;	/* BPF_PROG_LOAD only */
+	char cmd_buf[16], type_buf[16];
+};
+
+static void row_names(const struct ktrace_agg_entry *e, struct bw_row *row)
+{
+	__u32 cmd = KTRACE_BPFWATCH_CMD(e->key[0]);
+	__u32 type = KTRACE_BPFWATCH_PROG_TYPE(e->key[0]);
+
+	entry_comm(e, row->comm);
+	row->cmd = name_of(cmd_names, sizeof(cmd_names) / sizeof(cmd_names[0]),
+			   cmd, 4, row->cmd_buf, sizeof(row->cmd_buf));
+	row->prog_type = cmd != BPF_PROG_LOAD ? NULL :
+		name_of(prog_type_names,
+			sizeof(prog_type_names) / sizeof(prog_type_names[0]),
+			type, 14, row->type_buf, sizeof(row->type_buf));
+}
+
 static void print_bw(struct agg_run *r, const struct kt_result *res,
 		     const struct ktrace_agg_entry **ents, __u32 n)
 {
 	struct bw_args *a = r->ctx;
-	char comm[KTRACE_BPFWATCH_COMM_LEN + 1], b1[16], b2[16];
 	double secs = seconds_since(&a->last);
-	__u32 i, cmd, type;
+	struct bw_row row;
+	__u32 i;
 
 	(void)res;
 	printf("%-12s %-28s %-24s %8s %8s %9s\n", "COMM", "CMD", "PROG_TYPE",
@@ -174,20 +196,47 @@ static void print_bw(struct agg_run *r, const struct kt_result *res,
 	for (i = 0; i < n; i++) {
 		if (!ents[i]->count)
 			continue;
-		entry_comm(ents[i], comm);
-		cmd = KTRACE_BPFWATCH_CMD(ents[i]->key[0]);
-		type = KTRACE_BPFWATCH_PROG_TYPE(ents[i]->key[0]);
-		printf("%-12s %-28s %-24s %8llu %8llu %9.1f\n", comm,
-		       name_of(cmd_names, sizeof(cmd_names) / sizeof(cmd_names[0]),
-			       cmd, 4, b1, sizeof(b1)),
-		       cmd == BPF_PROG_LOAD ?
-		       name_of(prog_type_names,
-			       sizeof(prog_type_names) / sizeof(prog_type_names[0]),
-			       type, 14, b2, sizeof(b2)) : "-",
+		row_names(ents[i], &row);
+		printf("%-12s %-28s %-24s %8llu %8llu %9.1f\n", row.comm,
+		       row.cmd, row.prog_type ? row.prog_type : "-",
 		       (unsigned long long)ents[i]->count,
 		       (unsigned long long)ents[i]->sum,
 		       (double)ents[i]->count / secs);
 	}
+}
+
+/* --json: the same rows; prog_type null but for BPF_PROG_LOAD. */
+static void json_bw(struct agg_run *r, struct json *j,
+		    const struct kt_result *res,
+		    const struct ktrace_agg_entry **ents, __u32 n)
+{
+	struct bw_args *a = r->ctx;
+	double secs = seconds_since(&a->last);
+	struct bw_row row;
+	__u32 i;
+
+	(void)res;
+	json_key(j, "rows");
+	json_arr_begin(j);
+	for (i = 0; i < n; i++) {
+		if (!ents[i]->count)
+			continue;
+		row_names(ents[i], &row);
+		json_obj_begin(j);
+		json_kstr(j, "comm", row.comm);
+		json_kstr(j, "cmd", row.cmd);
+		json_key(j, "prog_type");
+		if (row.prog_type)
+			json_str(j, row.prog_type);
+		else
+			json_null(j);
+		json_ku64(j, "count", ents[i]->count);
+		json_ku64(j, "errors", ents[i]->sum);
+		json_key(j, "rate");
+		json_double(j, (double)ents[i]->count / secs, 1);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 int cmd_bpfwatch(int argc, char **argv)
@@ -207,6 +256,7 @@ int cmd_bpfwatch(int argc, char **argv)
 		.verbose_no_start = true,
 		.cmp = cmp_bw,
 		.print = print_bw,
+		.print_json = json_bw,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -227,7 +277,7 @@ int cmd_bpfwatch(int argc, char **argv)
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &a.last);
-	printf("Tracing bpf() calls... Hit Ctrl-C to end.\n");
+	fprintf(banner_out(), "Tracing bpf() calls... Hit Ctrl-C to end.\n");
 	ret = agg_poll(&r);
 out:
 	agg_close(&r);

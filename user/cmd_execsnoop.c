@@ -98,6 +98,40 @@ static void print_args(const struct ktrace_rec_exec *e)
 		fputs(" ...", stdout);
 }
 
+/*
+ * --json: the record's fields, named like the columns: "filename" and
+ * "args" (argv[1] on), "truncated" when they were cut.
+ */
+static void json_exec(const struct stream_run *s,
+		      const struct ktrace_rec_exec *e, const char *comm)
+{
+	const char *p = e->data, *end = e->data + e->data_len;
+	struct json j;
+	unsigned int i;
+	size_t n;
+
+	stream_json_event(s, &j, &e->hdr);
+	json_kstr(&j, "pcomm", comm);
+	json_ku64(&j, "pid", e->tgid);
+	json_ku64(&j, "tid", e->pid);
+	json_ku64(&j, "ppid", e->ppid);
+	json_ku64(&j, "uid", e->uid);
+	json_ks64(&j, "ret", e->retval);
+	n = strnlen(p, (size_t)(end - p));
+	json_kstrn(&j, "filename", p, n);
+	p += n + 1;
+	json_key(&j, "args");
+	json_arr_begin(&j);
+	for (i = 0; i < e->nr_args && p < end; i++) {
+		n = strnlen(p, (size_t)(end - p));
+		json_strn(&j, p, n);
+		p += n + 1;
+	}
+	json_arr_end(&j);
+	json_kbool(&j, "truncated", e->flags & KTRACE_EXEC_TRUNCATED);
+	json_line_end(&j);
+}
+
 static void print_exec(const struct stream_run *s,
 		       const struct ktrace_rec_exec *e)
 {
@@ -108,6 +142,10 @@ static void print_exec(const struct stream_run *s,
 	comm[KTRACE_COMM_LEN] = '\0';
 	if (a->name && !strstr(comm, a->name))
 		return;
+	if (env.json) {
+		json_exec(s, e, comm);
+		return;
+	}
 	if (a->time) {
 		time_t t = (time_t)((e->hdr.ts_ns + s->wall_off_ns) /
 				    1000000000LL);
@@ -164,11 +202,11 @@ int cmd_execsnoop(int argc, char **argv)
 		goto out;
 
 	if (a.time)
-		printf("%-8s ", "TIME");
+		fprintf(banner_out(), "%-8s ", "TIME");
 	if (a.timestamp)
-		printf("%-8s ", "TIME(s)");
-	printf("%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET",
-	       "ARGS");
+		fprintf(banner_out(), "%-8s ", "TIME(s)");
+	fprintf(banner_out(), "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID",
+		"PPID", "RET", "ARGS");
 	ret = stream_poll(&s);
 out:
 	stream_close(&s);

@@ -6,14 +6,13 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include "ktracectl.h"
 #include "args.h"
 #include "agg_run.h"
+#include "backend.h"
 
 static const char fc_doc[] =
 "Count kernel function calls.\n"
@@ -92,27 +91,6 @@ static error_t parse_fc(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* The instance's function names, KTRACE_KEY_FUNC order; 0 or -errno. */
-static int get_symbols(struct kt *kt, __u32 id, char **names, __u32 *nr)
-{
-	struct ktrace_symbols sy = { .size = sizeof(sy), .id = id };
-	char *buf;
-
-	if (ioctl(kt_fd(kt), KTRACE_IOC_SYMBOLS, &sy) < 0)
-		return -errno;
-	buf = calloc(sy.count ? sy.count : 1, KTRACE_SYMBOL_LEN);
-	if (!buf)
-		return -ENOMEM;
-	sy.names = (__u64)(uintptr_t)buf;
-	if (ioctl(kt_fd(kt), KTRACE_IOC_SYMBOLS, &sy) < 0) {
-		free(buf);
-		return -errno;
-	}
-	*names = buf;
-	*nr = sy.count;
-	return 0;
-}
-
 static int cmp_count(const void *pa, const void *pb)
 {
 	const struct ktrace_agg_entry *a = *(const struct ktrace_agg_entry **)pa;
@@ -123,11 +101,22 @@ static int cmp_count(const void *pa, const void *pb)
 	return a->key[0] < b->key[0] ? -1 : a->key[0] > b->key[0];
 }
 
+/* The function's name, "[unknown]" for an index the module did not give. */
+static void func_name(const struct fc_args *a, const struct ktrace_agg_entry *e,
+		      char *buf)
+{
+	if (e->key[0] < a->nr)
+		snprintf(buf, KTRACE_SYMBOL_LEN + 1, "%.*s", KTRACE_SYMBOL_LEN,
+			 a->names + e->key[0] * KTRACE_SYMBOL_LEN);
+	else
+		snprintf(buf, KTRACE_SYMBOL_LEN + 1, "[unknown]");
+}
+
 /* bcc's table: ascending by count, functions not called left out. */
 static void print_counts(struct agg_run *r, const struct kt_result *res,
 			 const struct ktrace_agg_entry **ents, __u32 n)
 {
-	const struct fc_args *a = r->ctx;
+	char name[KTRACE_SYMBOL_LEN + 1];
 	__u32 i;
 
 	(void)res;
@@ -135,14 +124,33 @@ static void print_counts(struct agg_run *r, const struct kt_result *res,
 	for (i = 0; i < n; i++) {
 		if (!ents[i]->count)
 			continue;
-		if (ents[i]->key[0] < a->nr)
-			printf("%-36.*s %8llu\n", KTRACE_SYMBOL_LEN,
-			       a->names + ents[i]->key[0] * KTRACE_SYMBOL_LEN,
-			       (unsigned long long)ents[i]->count);
-		else
-			printf("%-36s %8llu\n", "[unknown]",
-			       (unsigned long long)ents[i]->count);
+		func_name(r->ctx, ents[i], name);
+		printf("%-36s %8llu\n", name,
+		       (unsigned long long)ents[i]->count);
 	}
+}
+
+/* --json: the same rows, {"func":...,"count":...}. */
+static void json_counts(struct agg_run *r, struct json *j,
+			const struct kt_result *res,
+			const struct ktrace_agg_entry **ents, __u32 n)
+{
+	char name[KTRACE_SYMBOL_LEN + 1];
+	__u32 i;
+
+	(void)res;
+	json_key(j, "rows");
+	json_arr_begin(j);
+	for (i = 0; i < n; i++) {
+		if (!ents[i]->count)
+			continue;
+		func_name(r->ctx, ents[i], name);
+		json_obj_begin(j);
+		json_kstr(j, "func", name);
+		json_ku64(j, "count", ents[i]->count);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 static void print_drops(struct agg_run *r, const struct ktrace_stats *st)
@@ -171,6 +179,7 @@ int cmd_funccount(int argc, char **argv)
 		.overflow_noun = "calls",
 		.cmp = cmp_count,
 		.print = print_counts,
+		.print_json = json_counts,
 		.drops = print_drops,
 		.ctx = &a,
 	};
@@ -189,7 +198,7 @@ int cmd_funccount(int argc, char **argv)
 	snprintf(r.en.symbol, sizeof(r.en.symbol), "%s", a.pattern);
 	r.en.key = KTRACE_KEY_FUNC;
 	set_task_filters(&r.en, &r.info, a.pid, a.comm);
-	id = kt_enable(r.kt, &r.en);
+	id = be_enable(r.be, &r.en);
 	if (id == -ENOENT) {
 		fprintf(stderr, "ktracectl: funccount: no kernel function matches '%s'\n",
 			a.pattern);
@@ -206,14 +215,15 @@ int cmd_funccount(int argc, char **argv)
 		goto out;
 	}
 	r.id = (__u32)id;
-	err = get_symbols(r.kt, r.id, &a.names, &a.nr);
+	err = be_symbols(r.be, r.id, &a.names, &a.nr);
 	if (err) {
 		warn_err("symbols", err);
 		goto out;
 	}
 
-	printf("Tracing %u functions for \"%s\"... Hit Ctrl-C to end.\n", a.nr,
-	       a.pattern);
+	fprintf(banner_out(),
+		"Tracing %u functions for \"%s\"... Hit Ctrl-C to end.\n",
+		a.nr, a.pattern);
 	ret = agg_poll(&r);
 out:
 	free(a.names);

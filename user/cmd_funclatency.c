@@ -11,13 +11,14 @@
 #include "ktracectl.h"
 #include "args.h"
 #include "agg_run.h"
+#include "heatmap.h"
 #include "hist.h"
 
 static const char fl_doc[] =
 "Time a kernel function and print the distribution of its latency.\n"
 "\n"
 "USAGE: ktracectl enable funclatency [--help] [-T] [-m|-u|-n] [-P|-L]\n"
-"                                   [-p PID] [-c COMM]\n"
+"                                   [-p PID] [-c COMM] [--heatmap FILE]\n"
 "                                   [interval [count]] FUNCTION\n"
 "\n"
 "The time is from the function's entry to its return (a kretprobe).\n"
@@ -31,7 +32,8 @@ static const char fl_doc[] =
 "    ktracectl enable funclatency -p 181 vfs_read # process 181 only\n"
 "    ktracectl enable funclatency -c dd vfs_write # tasks named dd only\n"
 "    ktracectl enable funclatency -P vfs_read     # a histogram per process\n"
-"    ktracectl enable funclatency -L vfs_read     # a histogram per thread";
+"    ktracectl enable funclatency -L vfs_read     # a histogram per thread\n"
+"    ktracectl enable funclatency --heatmap vr.svg 1 60 vfs_read  # heatmap";
 
 static const struct argp_option fl_opts[] = {
 	{ "timestamp", 'T', NULL, 0, "Include timestamp on output", 0 },
@@ -42,6 +44,7 @@ static const struct argp_option fl_opts[] = {
 	{ "tids", 'L', NULL, 0, "Print a histogram per thread ID", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
 	{ "comm", 'c', "COMM", 0, "Trace tasks of this name only", 0 },
+	HEATMAP_ARGP_OPTION,
 	{},
 };
 
@@ -54,6 +57,7 @@ struct fl_args {
 	const char *func;
 	unsigned long interval, count;
 	int nr_num;
+	const char *heatmap;
 };
 
 static error_t parse_fl(int key, char *arg, struct argp_state *state)
@@ -111,11 +115,24 @@ static error_t parse_fl(int key, char *arg, struct argp_state *state)
 		/* The ABI splits results by one key only. */
 		if (a->per_pid && a->per_tid)
 			usage_error(state, "-P and -L cannot be combined");
+		if (a->heatmap && !a->nr_num)
+			usage_error(state, "--heatmap needs an interval");
+		break;
+	case HEATMAP_OPT_KEY:
+		a->heatmap = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* --json: the pid or tid. */
+static void json_key_value(struct agg_run *r, struct json *j,
+			   const struct ktrace_agg_entry *e)
+{
+	(void)r;
+	json_ku64(j, "key", e->key[0]);
 }
 
 static void print_hists(struct agg_run *r, const struct kt_result *res,
@@ -171,6 +188,7 @@ int cmd_funclatency(int argc, char **argv)
 		.missed = "kretprobe",
 		.cmp = agg_cmp_key,
 		.print = print_hists,
+		.json_key_value = json_key_value,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -180,6 +198,7 @@ int cmd_funclatency(int argc, char **argv)
 	r.interval = a.interval;
 	r.count = a.count;
 	r.timestamp = a.timestamp;
+	r.json_key = a.per_pid ? "pid" : a.per_tid ? "tid" : NULL;
 
 	if (agg_open(&r, true))
 		goto out;
@@ -202,9 +221,20 @@ int cmd_funclatency(int argc, char **argv)
 		goto out;
 	}
 
-	printf("Tracing 1 functions for \"%s\"... Hit Ctrl-C to end.\n",
-	       a.func);
+	fprintf(banner_out(),
+		"Tracing 1 functions for \"%s\"... Hit Ctrl-C to end.\n",
+		a.func);
+	if (a.heatmap && heatmap_attach(&r))
+		goto out;
 	ret = agg_poll(&r);
+	if (a.heatmap) {
+		char title[KTRACE_SYMBOL_LEN + 16];
+
+		snprintf(title, sizeof(title), "Latency of %s", a.func);
+		if (heatmap_finish(&r, a.heatmap, title,
+				   agg_unit_name(a.unit)))
+			ret = EXIT_FAIL;
+	}
 out:
 	agg_close(&r);
 	return ret;

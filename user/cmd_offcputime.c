@@ -18,18 +18,20 @@ static const char oc_doc[] =
 "Summarize off-CPU time by kernel stack trace.\n"
 "\n"
 "USAGE: ktracectl enable offcputime [--help] [-p PID] [-c COMM]\n"
-"                                   [--no-folded] [duration]\n"
+"                                   [--no-folded] [--svg FILE] [duration]\n"
 "\n"
 "Prints folded stacks (\"comm;root;...;leaf usecs\") for flamegraph.pl\n"
 "or speedscope: the stack a task was switched out at, and the time\n"
 "until it ran again, blocked or preempted.  --no-folded prints bcc's\n"
-"multi-line stacks.  Unlike bcc, -c takes a task name.\n"
+"multi-line stacks.  Unlike bcc, -c takes a task name.  --svg FILE\n"
+"draws the flame graph itself, frames sized by time.\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable offcputime             # until Ctrl-C\n"
 "    ktracectl enable offcputime 5           # for 5 seconds\n"
 "    ktracectl enable offcputime -p 185 5    # process 185 only\n"
-"    ktracectl enable offcputime 5 | flamegraph.pl --countname=us > off.svg";
+"    ktracectl enable offcputime 5 | flamegraph.pl --countname=us > off.svg\n"
+"    ktracectl enable offcputime --svg off.svg 5   # built in";
 
 enum { OPT_NO_FOLDED = 1000 };
 
@@ -38,6 +40,7 @@ static const struct argp_option oc_opts[] = {
 	{ "comm", 'c', "COMM", 0, "Trace tasks of this name only", 0 },
 	{ "no-folded", OPT_NO_FOLDED, NULL, 0,
 	  "Multi-line stacks as bcc, not folded", 0 },
+	FG_ARGP_OPTION,
 	{},
 };
 
@@ -47,6 +50,8 @@ struct oc_args {
 	const char *comm;
 	bool multi_line;
 	int nr_pos;
+	const char *svg;
+	struct flamegraph *fg;
 };
 
 static error_t parse_oc(int key, char *arg, struct argp_state *state)
@@ -62,6 +67,9 @@ static error_t parse_oc(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_FOLDED:
 		a->multi_line = true;
+		break;
+	case FG_OPT_KEY:
+		a->svg = arg;
 		break;
 	case ARGP_KEY_ARG:
 		if (a->nr_pos++)
@@ -80,10 +88,12 @@ static void oc_print(struct agg_run *r, const struct kt_result *res,
 	const struct oc_args *a = r->ctx;
 	struct stack_print how = {
 		.folded = !a->multi_line, .comm = true, .sum = true,
-		.empty = "[unknown]",
+		.empty = "[unknown]", .fg = a->fg, .json = r->json,
 	};
 	(void)res;
-	stack_syms_report(r->kt, r->id, ents, n, &how, "switches");
+	if (r->json)
+		json_kstr(r->json, "unit", "usecs");
+	stack_syms_report(r->be, r->id, ents, n, &how, "switches");
 }
 
 int cmd_offcputime(int argc, char **argv)
@@ -103,6 +113,7 @@ int cmd_offcputime(int argc, char **argv)
 		.noun = "switches",
 		.overflow_noun = "stacks",
 		.print = oc_print,
+		.json_type = "stacks",
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -128,8 +139,23 @@ int cmd_offcputime(int argc, char **argv)
 		fprintf(stderr, " for %lu secs.\n", a.duration);
 	else
 		fprintf(stderr, "... Hit Ctrl-C to end.\n");
+	if (a.svg && !(a.fg = fg_new())) {
+		fprintf(stderr, "ktracectl: offcputime: out of memory\n");
+		goto out;
+	}
 	ret = agg_poll(&r);
+	if (a.fg) {
+		struct fg_opts o = {
+			.title = "Off-CPU Time Flame Graph",
+			.subtitle = "kernel stacks at switch-out, time blocked",
+			.countname = "us",
+		};
+
+		if (fg_write_file(a.fg, a.svg, &o))
+			ret = EXIT_FAIL;
+	}
 out:
+	fg_free(a.fg);
 	agg_close(&r);
 	return ret;
 }

@@ -86,6 +86,27 @@ static error_t parse_os(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* --json: the record's fields, fd and err as the columns show them. */
+static void json_open(const struct stream_run *s,
+		      const struct ktrace_rec_open *o, const char *comm,
+		      int fd, int err)
+{
+	struct json j;
+
+	stream_json_event(s, &j, &o->hdr);
+	json_ku64(&j, "pid", o->tgid);
+	json_ku64(&j, "tid", o->pid);
+	json_ku64(&j, "uid", o->uid);
+	json_kstr(&j, "comm", comm);
+	json_ks64(&j, "fd", fd);
+	json_ks64(&j, "err", err);
+	json_ks64(&j, "dfd", o->dfd);
+	json_ku64(&j, "flags", o->flags);
+	json_ku64(&j, "mode", o->mode);
+	json_kstrn(&j, "path", o->path, KTRACE_PATH_LEN);
+	json_line_end(&j);
+}
+
 static void print_open(const struct stream_run *s,
 		       const struct ktrace_rec_open *o)
 {
@@ -103,6 +124,10 @@ static void print_open(const struct stream_run *s,
 	} else {
 		fd = -1;
 		err = -o->ret;
+	}
+	if (env.json) {
+		json_open(s, o, comm, fd, err);
+		return;
 	}
 	if (a->timestamp)
 		printf("%-8.3f ",
@@ -150,11 +175,12 @@ int cmd_opensnoop(int argc, char **argv)
 		goto out;
 
 	if (a.timestamp)
-		printf("%-8s ", "TIME(s)");
-	printf("%-6s %-16s %3s %3s ", "PID", "COMM", "FD", "ERR");
+		fprintf(banner_out(), "%-8s ", "TIME(s)");
+	fprintf(banner_out(), "%-6s %-16s %3s %3s ", "PID", "COMM", "FD",
+		"ERR");
 	if (a.extended)
-		printf("%-8s ", "FLAGS");
-	printf("%s\n", "PATH");
+		fprintf(banner_out(), "%-8s ", "FLAGS");
+	fprintf(banner_out(), "%s\n", "PATH");
 	ret = stream_poll(&s);
 out:
 	stream_close(&s);

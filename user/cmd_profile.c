@@ -18,19 +18,22 @@ static const char profile_doc[] =
 "Profile CPU usage by sampling kernel stack traces at a timed interval.\n"
 "\n"
 "USAGE: ktracectl enable profile [--help] [-F FREQUENCY] [-p PID]\n"
-"                                [-c COMM] [--no-folded] [duration]\n"
+"                                [-c COMM] [--no-folded] [--svg FILE]\n"
+"                                [duration]\n"
 "\n"
 "Prints folded stacks (\"comm;root;...;leaf count\") for flamegraph.pl\n"
 "or speedscope; --no-folded prints bcc's multi-line stacks.  Kernel\n"
 "stacks only: a sample taken in user mode shows as \"[user]\".  Idle is\n"
-"not sampled.  Unlike bcc, -c takes a task name, not a CPU.\n"
+"not sampled.  Unlike bcc, -c takes a task name, not a CPU.  --svg FILE\n"
+"draws the flame graph itself, no flamegraph.pl needed.\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable profile             # 49 Hz, until Ctrl-C\n"
 "    ktracectl enable profile -F 99 5     # 99 Hz for 5 seconds\n"
 "    ktracectl enable profile -p 185 10   # process 185 only\n"
 "    ktracectl enable profile -c dd 10    # tasks named dd only\n"
-"    ktracectl enable profile 10 | flamegraph.pl > cpu.svg";
+"    ktracectl enable profile 10 | flamegraph.pl > cpu.svg\n"
+"    ktracectl enable profile --svg cpu.svg 10  # the same, built in";
 
 enum { OPT_NO_FOLDED = 1000 };
 
@@ -41,6 +44,7 @@ static const struct argp_option profile_opts[] = {
 	{ "comm", 'c', "COMM", 0, "Profile tasks of this name only", 0 },
 	{ "no-folded", OPT_NO_FOLDED, NULL, 0,
 	  "Multi-line stacks as bcc, not folded", 0 },
+	FG_ARGP_OPTION,
 	{},
 };
 
@@ -50,6 +54,8 @@ struct profile_args {
 	const char *comm;
 	bool multi_line;
 	int nr_pos;
+	const char *svg;
+	struct flamegraph *fg;
 };
 
 static error_t parse_profile(int key, char *arg, struct argp_state *state)
@@ -70,6 +76,9 @@ static error_t parse_profile(int key, char *arg, struct argp_state *state)
 	case OPT_NO_FOLDED:
 		a->multi_line = true;
 		break;
+	case FG_OPT_KEY:
+		a->svg = arg;
+		break;
 	case ARGP_KEY_ARG:
 		if (a->nr_pos++)
 			usage_error(state, "unexpected argument '%s'", arg);
@@ -87,9 +96,10 @@ static void profile_print(struct agg_run *r, const struct kt_result *res,
 	const struct profile_args *a = r->ctx;
 	struct stack_print how = {
 		.folded = !a->multi_line, .comm = true, .empty = "[user]",
+		.fg = a->fg, .json = r->json,
 	};
 	(void)res;
-	stack_syms_report(r->kt, r->id, ents, n, &how, "samples");
+	stack_syms_report(r->be, r->id, ents, n, &how, "samples");
 }
 
 int cmd_profile(int argc, char **argv)
@@ -109,6 +119,7 @@ int cmd_profile(int argc, char **argv)
 		.noun = "samples",
 		.overflow_noun = "samples",
 		.print = profile_print,
+		.json_type = "stacks",
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -136,8 +147,25 @@ int cmd_profile(int argc, char **argv)
 		fprintf(stderr, " for %lu secs.\n", a.duration);
 	else
 		fprintf(stderr, "... Hit Ctrl-C to end.\n");
+	if (a.svg && !(a.fg = fg_new())) {
+		fprintf(stderr, "ktracectl: profile: out of memory\n");
+		goto out;
+	}
 	ret = agg_poll(&r);
+	if (a.fg) {
+		char sub[64];
+		struct fg_opts o = {
+			.title = "CPU Flame Graph", .subtitle = sub,
+			.countname = "samples",
+		};
+
+		snprintf(sub, sizeof(sub), "kernel stacks sampled at %lu Hz",
+			 a.freq);
+		if (fg_write_file(a.fg, a.svg, &o))
+			ret = EXIT_FAIL;
+	}
 out:
+	fg_free(a.fg);
 	agg_close(&r);
 	return ret;
 }

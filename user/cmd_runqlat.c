@@ -9,13 +9,14 @@
 #include "ktracectl.h"
 #include "args.h"
 #include "agg_run.h"
+#include "heatmap.h"
 #include "hist.h"
 
 static const char rq_doc[] =
 "Summarize run queue (scheduler) latency as a histogram.\n"
 "\n"
 "USAGE: ktracectl enable runqlat [--help] [-T] [-m] [-P] [-L] [-p PID]\n"
-"                               [-c COMM] [interval] [count]\n"
+"                               [-c COMM] [--heatmap FILE] [interval] [count]\n"
 "\n"
 "The latency is the time a task waits runnable, from its wakeup (or its\n"
 "preemption) until it runs.  Filters apply to the task that waits.\n"
@@ -27,7 +28,8 @@ static const char rq_doc[] =
 "    ktracectl enable runqlat -P       # show each PID separately\n"
 "    ktracectl enable runqlat -L       # show each TID separately\n"
 "    ktracectl enable runqlat -p 185   # trace PID 185 only\n"
-"    ktracectl enable runqlat -c make  # trace tasks named make only";
+"    ktracectl enable runqlat -c make  # trace tasks named make only\n"
+"    ktracectl enable runqlat --heatmap rq.svg 1 60  # heatmap, 60 s";
 
 static const struct argp_option rq_opts[] = {
 	{ "timestamp", 'T', NULL, 0, "Include timestamp on output", 0 },
@@ -36,6 +38,7 @@ static const struct argp_option rq_opts[] = {
 	{ "tids", 'L', NULL, 0, "Print a histogram per thread ID", 0 },
 	{ "pid", 'p', "PID", 0, "Trace this PID only", 0 },
 	{ "comm", 'c', "COMM", 0, "Trace tasks of this name only", 0 },
+	HEATMAP_ARGP_OPTION,
 	{},
 };
 
@@ -45,6 +48,7 @@ struct rq_args {
 	const char *comm;
 	unsigned long interval, count;
 	int nr_pos;
+	const char *heatmap;
 };
 
 static error_t parse_rq(int key, char *arg, struct argp_state *state)
@@ -74,10 +78,15 @@ static error_t parse_rq(int key, char *arg, struct argp_state *state)
 		parse_interval_count(state, arg, &a->interval, &a->count,
 				     &a->nr_pos);
 		break;
+	case HEATMAP_OPT_KEY:
+		a->heatmap = arg;
+		break;
 	case ARGP_KEY_END:
 		/* The ABI splits results by one key only. */
 		if (a->per_pid && a->per_tid)
 			usage_error(state, "-P and -L cannot be combined");
+		if (a->heatmap && !a->nr_pos)
+			usage_error(state, "--heatmap needs an interval");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -85,23 +94,46 @@ static error_t parse_rq(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* "PID COMM" as bcc prints a section, or the PID alone once it is gone. */
-static void print_section(const char *what, unsigned long long id)
+/* The task's name, "" once it is gone; returns @comm. */
+static const char *task_comm(unsigned long long id, char *comm, size_t size)
 {
-	char path[64], comm[32] = "";
+	char path[64];
 	FILE *f;
 
+	comm[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%llu/comm", id);
 	f = fopen(path, "r");
 	if (f) {
-		if (fgets(comm, sizeof(comm), f))
+		if (fgets(comm, (int)size, f))
 			comm[strcspn(comm, "\n")] = '\0';
+		else
+			comm[0] = '\0';
 		fclose(f);
 	}
-	if (comm[0])
+	return comm;
+}
+
+/* "PID COMM" as bcc prints a section, or the PID alone once it is gone. */
+static void print_section(const char *what, unsigned long long id)
+{
+	char comm[32];
+
+	if (task_comm(id, comm, sizeof(comm))[0])
 		printf("\n%s = %llu %s\n", what, id, comm);
 	else
 		printf("\n%s = %llu\n", what, id);
+}
+
+/* --json: the pid or tid, and its name while it runs. */
+static void json_key_value(struct agg_run *r, struct json *j,
+			   const struct ktrace_agg_entry *e)
+{
+	char comm[32];
+
+	(void)r;
+	json_ku64(j, "key", e->key[0]);
+	if (task_comm(e->key[0], comm, sizeof(comm))[0])
+		json_kstr(j, "comm", comm);
 }
 
 static void print_hists(struct agg_run *r, const struct kt_result *res,
@@ -137,6 +169,7 @@ int cmd_runqlat(int argc, char **argv)
 		.overflow_noun = "waits",
 		.cmp = agg_cmp_key,
 		.print = print_hists,
+		.json_key_value = json_key_value,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -146,6 +179,7 @@ int cmd_runqlat(int argc, char **argv)
 	r.interval = a.interval;
 	r.count = a.count;
 	r.timestamp = a.timestamp;
+	r.json_key = a.per_pid ? "pid" : a.per_tid ? "tid" : NULL;
 
 	if (agg_open(&r, false))
 		goto out;
@@ -159,8 +193,15 @@ int cmd_runqlat(int argc, char **argv)
 		goto out;
 	}
 
-	printf("Tracing run queue latency... Hit Ctrl-C to end.\n");
+	fprintf(banner_out(),
+		"Tracing run queue latency... Hit Ctrl-C to end.\n");
+	if (a.heatmap && heatmap_attach(&r))
+		goto out;
 	ret = agg_poll(&r);
+	if (a.heatmap &&
+	    heatmap_finish(&r, a.heatmap, "Run queue latency",
+			   a.msecs ? "msecs" : "usecs"))
+		ret = EXIT_FAIL;
 out:
 	agg_close(&r);
 	return ret;

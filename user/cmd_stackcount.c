@@ -17,17 +17,20 @@ static const char sc_doc[] =
 "Count kernel stacks calling a function.\n"
 "\n"
 "USAGE: ktracectl enable stackcount [--help] [-p PID] [-c COMM] [-P] [-f]\n"
-"                                   [-T] [-i INTERVAL] [-d DURATION] FUNCTION\n"
+"                                   [-T] [-i INTERVAL] [-d DURATION]\n"
+"                                   [--svg FILE] FUNCTION\n"
 "\n"
 "FUNCTION is a kernel function name.  Stacks are printed leaf first, one\n"
 "frame a line, then the count; -f prints folded lines (root first).\n"
-"Unlike bcc, -c takes a task name.\n"
+"Unlike bcc, -c takes a task name.  --svg FILE draws a flame graph of\n"
+"the stacks, every interval added up.\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl enable stackcount submit_bio       # until Ctrl-C\n"
 "    ktracectl enable stackcount -d 5 vfs_read     # for 5 seconds\n"
 "    ktracectl enable stackcount -P -c dd vfs_read # dd only, per process\n"
-"    ktracectl enable stackcount -f -d 5 vfs_read | flamegraph.pl > s.svg";
+"    ktracectl enable stackcount -f -d 5 vfs_read | flamegraph.pl > s.svg\n"
+"    ktracectl enable stackcount --svg s.svg -d 5 vfs_read # built in";
 
 static const struct argp_option sc_opts[] = {
 	{ "pid", 'p', "PID", 0, "Trace this PID only", 0 },
@@ -39,6 +42,7 @@ static const struct argp_option sc_opts[] = {
 	{ "duration", 'd', "DURATION", 0, "Total duration of trace, seconds",
 	  0 },
 	{ "timestamp", 'T', NULL, 0, "Include timestamp on output", 0 },
+	FG_ARGP_OPTION,
 	{},
 };
 
@@ -48,6 +52,8 @@ struct sc_args {
 	bool per_pid, folded, timestamp;
 	unsigned long interval, duration;
 	const char *func;
+	const char *svg;
+	struct flamegraph *fg;
 };
 
 static error_t parse_sc(int key, char *arg, struct argp_state *state)
@@ -76,6 +82,9 @@ static error_t parse_sc(int key, char *arg, struct argp_state *state)
 	case 'T':
 		a->timestamp = true;
 		break;
+	case FG_OPT_KEY:
+		a->svg = arg;
+		break;
 	case ARGP_KEY_ARG:
 		if (a->func)
 			usage_error(state, "only one FUNCTION can be traced, got '%s' and '%s'",
@@ -101,9 +110,10 @@ static void sc_print(struct agg_run *r, const struct kt_result *res,
 	const struct sc_args *a = r->ctx;
 	struct stack_print how = {
 		.folded = a->folded, .comm = a->per_pid, .empty = "[unknown]",
+		.fg = a->fg, .json = r->json,
 	};
 	(void)res;
-	stack_syms_report(r->kt, r->id, ents, n, &how, "calls");
+	stack_syms_report(r->be, r->id, ents, n, &how, "calls");
 }
 
 int cmd_stackcount(int argc, char **argv)
@@ -123,6 +133,7 @@ int cmd_stackcount(int argc, char **argv)
 		.overflow_noun = "stacks",
 		.missed = "kprobe",
 		.print = sc_print,
+		.json_type = "stacks",
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -153,10 +164,27 @@ int cmd_stackcount(int argc, char **argv)
 			a.func, strerror(-err));
 		goto out;
 	}
-	printf("Tracing 1 functions for \"%s\"... Hit Ctrl-C to end.\n",
-	       a.func);
+	fprintf(banner_out(),
+		"Tracing 1 functions for \"%s\"... Hit Ctrl-C to end.\n",
+		a.func);
+	if (a.svg && !(a.fg = fg_new())) {
+		fprintf(stderr, "ktracectl: stackcount: out of memory\n");
+		goto out;
+	}
 	ret = agg_poll(&r);
+	if (a.fg) {
+		char title[KTRACE_SYMBOL_LEN + 32];
+		struct fg_opts o = {
+			.title = title, .subtitle = "kernel stacks",
+			.countname = "calls",
+		};
+
+		snprintf(title, sizeof(title), "Stacks calling %s", a.func);
+		if (fg_write_file(a.fg, a.svg, &o))
+			ret = EXIT_FAIL;
+	}
 out:
+	fg_free(a.fg);
 	agg_close(&r);
 	return ret;
 }

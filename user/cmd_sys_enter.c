@@ -74,6 +74,26 @@ struct se_ctx {
 	unsigned long max, printed;
 };
 
+/* --json: the record's fields, "args" all six. */
+static void json_rec(const struct stream_run *s,
+		     const struct ktrace_rec_syscall *sc)
+{
+	struct json j;
+	int i;
+
+	stream_json_event(s, &j, &sc->hdr);
+	json_ku64(&j, "pid", sc->tgid);
+	json_ku64(&j, "tid", sc->pid);
+	json_kstrn(&j, "comm", sc->comm, KTRACE_COMM_LEN);
+	json_ks64(&j, "nr", sc->nr);
+	json_key(&j, "args");
+	json_arr_begin(&j);
+	for (i = 0; i < 6; i++)
+		json_u64(&j, sc->args[i]);
+	json_arr_end(&j);
+	json_line_end(&j);
+}
+
 static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 {
 	const struct ktrace_rec_syscall *sc = (const void *)rec;
@@ -84,11 +104,14 @@ static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 	/* Past -n MAX, records are counted, not shown. */
 	if (s->done)
 		return 0;
-	printf("%-12.6f %-3u %-7u %-16.*s %-4lld 0x%-16llx 0x%llx\n",
-	       (double)(rec->ts_ns - s->start_ns) / 1e9, rec->cpu,
-	       sc->pid, KTRACE_COMM_LEN, sc->comm, (long long)sc->nr,
-	       (unsigned long long)sc->args[0],
-	       (unsigned long long)sc->args[1]);
+	if (env.json)
+		json_rec(s, sc);
+	else
+		printf("%-12.6f %-3u %-7u %-16.*s %-4lld 0x%-16llx 0x%llx\n",
+		       (double)(rec->ts_ns - s->start_ns) / 1e9, rec->cpu,
+		       sc->pid, KTRACE_COMM_LEN, sc->comm, (long long)sc->nr,
+		       (unsigned long long)sc->args[0],
+		       (unsigned long long)sc->args[1]);
 	if (c->max && ++c->printed >= c->max)
 		s->done = true;
 	return 0;
@@ -122,8 +145,8 @@ int cmd_sys_enter(int argc, char **argv)
 	if (stream_enable(&s))
 		goto out;
 
-	printf("%-12s %-3s %-7s %-16s %-4s %-18s %s\n", "TIME(s)", "CPU",
-	       "PID", "COMM", "NR", "ARG0", "ARG1");
+	fprintf(banner_out(), "%-12s %-3s %-7s %-16s %-4s %-18s %s\n",
+		"TIME(s)", "CPU", "PID", "COMM", "NR", "ARG0", "ARG1");
 	ret = stream_poll(&s);
 out:
 	stream_close(&s);

@@ -113,10 +113,12 @@ static int cmp_str(const void *pa, const void *pb)
 	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
+/* --json: {"type":"syscall","name":...,"nr":...} per name instead. */
 static int list_syscalls(void)
 {
 	const char **names;
 	long long nr, n = 0, i;
+	struct json j;
 
 	names = calloc(syscall_max() + 1, sizeof(*names));
 	if (!names)
@@ -126,10 +128,16 @@ static int list_syscalls(void)
 			names[n++] = syscall_name(nr);
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
-		if (i % 4 == 3 || i == n - 1)
+		if (env.json) {
+			json_line_begin(&j, "syscall");
+			json_kstr(&j, "name", names[i]);
+			json_ks64(&j, "nr", syscall_nr(names[i]));
+			json_line_end(&j);
+		} else if (i % 4 == 3 || i == n - 1) {
 			printf("%s\n", names[i]);
-		else
+		} else {
 			printf("%-22s   ", names[i]);
+		}
 	}
 	free(names);
 	return 0;
@@ -178,26 +186,71 @@ static const char *agg_colname(const struct sc_args *a)
 	return a->process ? "PID    COMM" : a->per_comm ? "COMM" : "SYSCALL";
 }
 
+/* What a row is about: a syscall or command name, or a pid and its name. */
+struct sc_key {
+	unsigned long long pid;
+	char name[64];
+};
+
+static void entry_key(const struct sc_args *a,
+		      const struct ktrace_agg_entry *e, struct sc_key *k)
+{
+	k->pid = e->key[0];
+	if (a->process)
+		comm_for_pid(e->key[0], k->name, sizeof(k->name));
+	else if (a->per_comm)
+		snprintf(k->name, sizeof(k->name), "%.*s", KTRACE_COMM_LEN,
+			 (const char *)e->key);
+	else
+		syscall_name_str((long long)e->key[0], k->name,
+				 sizeof(k->name));
+}
+
 static const char *agg_colval(const struct sc_args *a,
 			      const struct ktrace_agg_entry *e,
 			      char *buf, size_t size)
 {
-	char comm[KTRACE_COMM_LEN + 1];
+	struct sc_key k;
 
-	if (a->process) {
-		char name[64];
-
-		snprintf(buf, size, "%-6llu %-15s",
-			 (unsigned long long)e->key[0],
-			 comm_for_pid(e->key[0], name, sizeof(name)));
-	} else if (a->per_comm) {
-		memcpy(comm, e->key, KTRACE_COMM_LEN);
-		comm[KTRACE_COMM_LEN] = '\0';
-		snprintf(buf, size, "%s", comm);
-	} else {
-		syscall_name_str((long long)e->key[0], buf, size);
-	}
+	entry_key(a, e, &k);
+	if (a->process)
+		snprintf(buf, size, "%-6llu %-15s", k.pid, k.name);
+	else
+		snprintf(buf, size, "%s", k.name);
 	return buf;
+}
+
+/* The rows shown: the top ones. */
+static __u32 nr_shown(const struct sc_args *a, __u32 n)
+{
+	return n > a->top ? (__u32)a->top : n;
+}
+
+/* --json: "rows", each named like the columns, with the time in ns. */
+static void json_rows(struct agg_run *r, struct json *j,
+		      const struct kt_result *res,
+		      const struct ktrace_agg_entry **ents, __u32 n)
+{
+	const struct sc_args *a = r->ctx;
+	struct sc_key k;
+	__u32 i;
+
+	(void)res;
+	json_key(j, "rows");
+	json_arr_begin(j);
+	for (i = 0; i < nr_shown(a, n); i++) {
+		entry_key(a, ents[i], &k);
+		json_obj_begin(j);
+		if (a->process)
+			json_ku64(j, "pid", k.pid);
+		json_kstr(j, a->process || a->per_comm ? "comm" : "syscall",
+			  k.name);
+		json_ku64(j, "count", ents[i]->count);
+		if (a->latency)
+			json_ku64(j, "time_ns", ents[i]->sum);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 static void print_stats(struct agg_run *r, const struct kt_result *res,
@@ -216,8 +269,7 @@ static void print_stats(struct agg_run *r, const struct kt_result *res,
 		       a->msecs ? "TIME (ms)" : "TIME (us)");
 	else
 		printf("%-22s %8s\n", agg_colname(a), "COUNT");
-	if (n > a->top)
-		n = (__u32)a->top;
+	n = nr_shown(a, n);
 	for (i = 0; i < n; i++) {
 		agg_colval(a, ents[i], col, sizeof(col));
 		if (!a->latency)
@@ -254,6 +306,7 @@ int cmd_syscount(int argc, char **argv)
 		.verbose_no_start = true,
 		.cmp = cmp_entry,
 		.print = print_stats,
+		.print_json = json_rows,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
@@ -282,8 +335,9 @@ int cmd_syscount(int argc, char **argv)
 		goto out;
 	}
 
-	printf("Tracing %ssyscalls, printing top %lu... Ctrl+C to quit.\n",
-	       a.failures ? "failed " : "", a.top);
+	fprintf(banner_out(),
+		"Tracing %ssyscalls, printing top %lu... Ctrl+C to quit.\n",
+		a.failures ? "failed " : "", a.top);
 	ret = agg_poll(&r);
 out:
 	agg_close(&r);

@@ -137,15 +137,50 @@ static bool port_in(__u16 port, const __u16 *ports, int n)
 
 static void print_header(const struct tl_args *a)
 {
+	FILE *f = banner_out();
 	int w = a->wide ? 39 : 15;
 
 	if (a->time)
-		printf("%-8s ", "TIME");
+		fprintf(f, "%-8s ", "TIME");
 	if (a->timestamp)
-		printf("%-9s ", "TIME(s)");
-	printf("%-7s %-16s %-*s %-5s %-*s %-5s %6s %6s %s\n", "PID", "COMM",
-	       w, "LADDR", "LPORT", w, "RADDR", "RPORT",
-	       a->bytes ? "TX_B" : "TX_KB", a->bytes ? "RX_B" : "RX_KB", "MS");
+		fprintf(f, "%-9s ", "TIME(s)");
+	fprintf(f, "%-7s %-16s %-*s %-5s %-*s %-5s %6s %6s %s\n", "PID",
+		"COMM", w, "LADDR", "LPORT", w, "RADDR", "RPORT",
+		a->bytes ? "TX_B" : "TX_KB", a->bytes ? "RX_B" : "RX_KB", "MS");
+}
+
+/* The local and remote addresses as text, "?" when not IPv4 or IPv6. */
+static void addr_strs(const struct ktrace_rec_tcp *t,
+		      char saddr[INET6_ADDRSTRLEN],
+		      char daddr[INET6_ADDRSTRLEN])
+{
+	if (!inet_ntop(t->family, t->saddr, saddr, INET6_ADDRSTRLEN))
+		snprintf(saddr, INET6_ADDRSTRLEN, "?");
+	if (!inet_ntop(t->family, t->daddr, daddr, INET6_ADDRSTRLEN))
+		snprintf(daddr, INET6_ADDRSTRLEN, "?");
+}
+
+/* --json: the record's fields; bytes and duration exact, not in KB or ms. */
+static void json_tcp(const struct stream_run *s,
+		     const struct ktrace_rec_tcp *t)
+{
+	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
+	struct json j;
+
+	addr_strs(t, saddr, daddr);
+	stream_json_event(s, &j, &t->hdr);
+	json_ku64(&j, "pid", t->tgid);
+	json_ku64(&j, "tid", t->pid);
+	json_kstrn(&j, "comm", t->comm, KTRACE_COMM_LEN);
+	json_ku64(&j, "ip", t->family == AF_INET6 ? 6 : 4);
+	json_kstr(&j, "laddr", saddr);
+	json_ku64(&j, "lport", t->sport);
+	json_kstr(&j, "raddr", daddr);
+	json_ku64(&j, "rport", t->dport);
+	json_ku64(&j, "tx_bytes", t->tx_bytes);
+	json_ku64(&j, "rx_bytes", t->rx_bytes);
+	json_ku64(&j, "duration_ns", t->duration_ns);
+	json_line_end(&j);
 }
 
 static void print_tcp(const struct stream_run *s,
@@ -155,10 +190,7 @@ static void print_tcp(const struct stream_run *s,
 	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
 	int w = a->wide ? 39 : 15;
 
-	if (!inet_ntop(t->family, t->saddr, saddr, sizeof(saddr)))
-		snprintf(saddr, sizeof(saddr), "?");
-	if (!inet_ntop(t->family, t->daddr, daddr, sizeof(daddr)))
-		snprintf(daddr, sizeof(daddr), "?");
+	addr_strs(t, saddr, daddr);
 	if (a->time) {
 		char ts[32];
 		time_t now = time(NULL);
@@ -192,7 +224,10 @@ static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 	    !port_in(t->sport, a->lports, a->nr_lports) ||
 	    !port_in(t->dport, a->rports, a->nr_rports))
 		return 0;
-	print_tcp(s, t);
+	if (env.json)
+		json_tcp(s, t);
+	else
+		print_tcp(s, t);
 	return 0;
 }
 

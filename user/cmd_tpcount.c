@@ -201,11 +201,13 @@ static const char *tp_name(const struct tp_args *a, __u32 i)
 	return a->names + (size_t)i * KTRACE_SYMBOL_LEN;
 }
 
-static void print_event(const struct tp_args *a, __u32 i)
+/* "SUBSYS:NAME" when the event was given so, else the name. */
+static const char *event_name(const struct tp_args *a, __u32 i, char *buf,
+			      size_t size)
 {
-	if (a->subsys)
-		printf("%s:", a->subsys);
-	printf("%.*s\n", KTRACE_SYMBOL_LEN, tp_name(a, i));
+	snprintf(buf, size, "%s%s%.*s", a->subsys ? a->subsys : "",
+		 a->subsys ? ":" : "", KTRACE_SYMBOL_LEN, tp_name(a, i));
+	return buf;
 }
 
 static const struct tp_args *sort_args;
@@ -234,27 +236,31 @@ static int cmp_cpu(const void *pa, const void *pb)
 	return x->key[1] < y->key[1] ? -1 : x->key[1] > y->key[1];
 }
 
-static void print_counts(struct agg_run *r, const struct kt_result *res,
-			 const struct ktrace_agg_entry **ents, __u32 n)
+/* One row of a report: @cpu is -1 unless per CPU. */
+typedef void (*tp_row_fn)(const struct tp_args *a, long long cpu, __u32 ev,
+			  unsigned long long count, void *ctx);
+
+/*
+ * Calls @row for each row of a report, in order: per CPU the non-zero
+ * counts (sorted by cmp_cpu); else every event, zeros too, like perf
+ * stat, busiest first.
+ */
+static void for_each_row(struct tp_args *a,
+			 const struct ktrace_agg_entry **ents, __u32 n,
+			 tp_row_fn row, void *ctx)
 {
-	struct tp_args *a = r->ctx;
 	__u32 i, k, *order;
 
-	(void)res;
 	if (a->per_cpu) {
-		printf("%-4s %12s %s\n", "CPU", "COUNT", "EVENT");
 		for (i = 0; i < n; i++) {
 			k = (__u32)ents[i]->key[1];
 			if (!ents[i]->count || k >= a->nr || !a->keep[k])
 				continue;
-			printf("%-4llu %12llu ",
-			       (unsigned long long)ents[i]->key[0],
-			       (unsigned long long)ents[i]->count);
-			print_event(a, k);
+			row(a, (long long)ents[i]->key[0], k, ents[i]->count,
+			    ctx);
 		}
 		return;
 	}
-	/* Every event, zeros too, like perf stat. */
 	memset(a->counts, 0, a->nr * sizeof(*a->counts));
 	for (i = 0; i < n; i++)
 		if (ents[i]->key[0] < a->nr)
@@ -267,12 +273,61 @@ static void print_counts(struct agg_run *r, const struct kt_result *res,
 			order[k++] = i;
 	sort_args = a;
 	qsort(order, k, sizeof(*order), cmp_index);
-	printf("%12s %s\n", "COUNT", "EVENT");
-	for (i = 0; i < k; i++) {
-		printf("%12llu ", a->counts[order[i]]);
-		print_event(a, order[i]);
-	}
+	for (i = 0; i < k; i++)
+		row(a, -1, order[i], a->counts[order[i]], ctx);
 	free(order);
+}
+
+static void print_row(const struct tp_args *a, long long cpu, __u32 ev,
+		      unsigned long long count, void *ctx)
+{
+	char name[KTRACE_SYMBOL_LEN * 2 + 2];
+
+	(void)ctx;
+	if (cpu >= 0)
+		printf("%-4lld %12llu ", cpu, count);
+	else
+		printf("%12llu ", count);
+	printf("%s\n", event_name(a, ev, name, sizeof(name)));
+}
+
+static void print_counts(struct agg_run *r, const struct kt_result *res,
+			 const struct ktrace_agg_entry **ents, __u32 n)
+{
+	struct tp_args *a = r->ctx;
+
+	(void)res;
+	if (a->per_cpu)
+		printf("%-4s %12s %s\n", "CPU", "COUNT", "EVENT");
+	else
+		printf("%12s %s\n", "COUNT", "EVENT");
+	for_each_row(a, ents, n, print_row, NULL);
+}
+
+static void json_row(const struct tp_args *a, long long cpu, __u32 ev,
+		     unsigned long long count, void *ctx)
+{
+	char name[KTRACE_SYMBOL_LEN * 2 + 2];
+	struct json *j = ctx;
+
+	json_obj_begin(j);
+	if (cpu >= 0)
+		json_ks64(j, "cpu", cpu);
+	json_kstr(j, "event", event_name(a, ev, name, sizeof(name)));
+	json_ku64(j, "count", count);
+	json_obj_end(j);
+}
+
+/* --json: the same rows, {["cpu":...,]"event":...,"count":...}. */
+static void json_counts(struct agg_run *r, struct json *j,
+			const struct kt_result *res,
+			const struct ktrace_agg_entry **ents, __u32 n)
+{
+	(void)res;
+	json_key(j, "rows");
+	json_arr_begin(j);
+	for_each_row(r->ctx, ents, n, json_row, j);
+	json_arr_end(j);
 }
 
 static void print_drops(struct agg_run *r, const struct ktrace_stats *st)
@@ -330,6 +385,7 @@ int cmd_tpcount(int argc, char **argv)
 		.probe = "tpcount",
 		.overflow_noun = "hits",
 		.print = print_counts,
+		.print_json = json_counts,
 		.drops = print_drops,
 		.ctx = &a,
 	};
@@ -389,8 +445,9 @@ int cmd_tpcount(int argc, char **argv)
 		goto out;
 	}
 
-	printf("Tracing %u tracepoints for \"%s\"... Hit Ctrl-C to end.\n",
-	       a.nr_kept, a.event);
+	fprintf(banner_out(),
+		"Tracing %u tracepoints for \"%s\"... Hit Ctrl-C to end.\n",
+		a.nr_kept, a.event);
 	ret = agg_poll(&r);
 out:
 	for (i = 0; i < a.nr_set; i++)

@@ -271,32 +271,74 @@ static error_t parse_tr(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void print_msg(const struct tr_spec *sp,
+static void print_msg(FILE *f, const struct tr_spec *sp,
 		      const struct ktrace_rec_trace *t)
 {
 	__u64 v = sp->arg ? t->args[sp->arg - 1] : (__u64)t->ret;
 	char str[KTRACE_TRACE_STR_LEN + 1];
 
-	fputs(sp->prefix, stdout);
+	fputs(sp->prefix, f);
 	if (sp->conv == CONV_STR) {
 		if (t->flags & KTRACE_TRACE_REC_STR) {
 			memcpy(str, t->str, KTRACE_TRACE_STR_LEN);
 			str[KTRACE_TRACE_STR_LEN] = '\0';
-			fputs(str, stdout);
+			fputs(str, f);
 			if (t->flags & KTRACE_TRACE_REC_STR_CUT)
-				fputs("...", stdout);
+				fputs("...", f);
 		} else {
-			fputs("(fault)", stdout);
+			fputs("(fault)", f);
 		}
 	} else if (sp->conv == CONV_INT && sp->wide) {
-		printf(sp->ichar == 'd' ? "%lld" : sp->ichar == 'u' ? "%llu" :
-		       "%llx", (unsigned long long)v);
+		fprintf(f, sp->ichar == 'd' ? "%lld" : sp->ichar == 'u' ?
+			"%llu" : "%llx", (unsigned long long)v);
 	} else if (sp->conv == CONV_INT) {
-		printf(sp->ichar == 'd' ? "%d" : sp->ichar == 'u' ? "%u" : "%x",
-		       (unsigned int)v);
+		fprintf(f, sp->ichar == 'd' ? "%d" : sp->ichar == 'u' ? "%u" :
+			"%x", (unsigned int)v);
 	}
-	fputs(sp->suffix, stdout);
+	fputs(sp->suffix, f);
 }
+
+/*
+ * --json: the record's fields, the message as the text prints it, the
+ * return value of a return probe and the string read, when one was.
+ */
+static void json_trace(const struct stream_run *s,
+		       const struct ktrace_rec_trace *t, const char *comm)
+{
+	const struct tr_args *a = s->ctx;
+	char *msg = NULL;
+	size_t len = 0;
+	struct json j;
+	FILE *f;
+	int i;
+
+	stream_json_event(s, &j, &t->hdr);
+	json_ku64(&j, "pid", t->tgid);
+	json_ku64(&j, "tid", t->pid);
+	json_kstr(&j, "comm", comm);
+	json_kstr(&j, "func", a->spec.func);
+	f = open_memstream(&msg, &len);
+	if (f) {
+		print_msg(f, &a->spec, t);
+		fclose(f);
+	}
+	json_kstrn(&j, "msg", msg ? msg : "", len);
+	free(msg);
+	json_key(&j, "args");
+	json_arr_begin(&j);
+	for (i = 0; i < 6; i++)
+		json_u64(&j, t->args[i]);
+	json_arr_end(&j);
+	if (t->flags & KTRACE_TRACE_REC_RETURN)
+		json_ks64(&j, "ret", t->ret);
+	if (t->flags & KTRACE_TRACE_REC_STR) {
+		json_kstrn(&j, "str", t->str, KTRACE_TRACE_STR_LEN);
+		json_kbool(&j, "str_cut", t->flags & KTRACE_TRACE_REC_STR_CUT);
+	}
+	json_line_end(&j);
+}
+
+static bool hidden_said;	/* the note on hidden addresses, once */
 
 static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 {
@@ -308,6 +350,15 @@ static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 		return -EBADMSG;
 	memcpy(comm, t->comm, KTRACE_COMM_LEN);
 	comm[KTRACE_COMM_LEN] = '\0';
+	if ((t->flags & KTRACE_TRACE_REC_KPTR_HIDDEN) && !hidden_said) {
+		fprintf(stderr,
+			"ktracectl: trace: kernel addresses show as 0 (reading them needs CAP_SYSLOG)\n");
+		hidden_said = true;
+	}
+	if (env.json) {
+		json_trace(s, t, comm);
+		return 0;
+	}
 	if (a->time) {
 		time_t sec = (time_t)((t->hdr.ts_ns + s->wall_off_ns) /
 				      1000000000LL);
@@ -321,7 +372,7 @@ static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
 	if (a->timestamp)
 		printf("%-8.3f ", (double)(t->hdr.ts_ns - s->start_ns) / 1e9);
 	printf("%-7u %-7u %-15s %-16s ", t->tgid, t->pid, comm, a->spec.func);
-	print_msg(&a->spec, t);
+	print_msg(stdout, &a->spec, t);
 	putchar('\n');
 	return 0;
 }
@@ -371,11 +422,11 @@ int cmd_trace(int argc, char **argv)
 	}
 
 	if (a.time)
-		printf("%-8s ", "TIME");
+		fprintf(banner_out(), "%-8s ", "TIME");
 	if (a.timestamp)
-		printf("%-8s ", "TIME(s)");
-	printf("%-7s %-7s %-15s %-16s %s\n", "PID", "TID", "COMM", "FUNC",
-	       sp->conv == CONV_NONE ? "" : "-");
+		fprintf(banner_out(), "%-8s ", "TIME(s)");
+	fprintf(banner_out(), "%-7s %-7s %-15s %-16s %s\n", "PID", "TID",
+		"COMM", "FUNC", sp->conv == CONV_NONE ? "" : "-");
 	ret = stream_poll(&s);
 out:
 	stream_close(&s);

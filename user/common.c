@@ -26,8 +26,15 @@ void setup_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+FILE *banner_out(void)
+{
+	return env.json ? stderr : stdout;
+}
+
 static const struct argp_option verbose_opts[] = {
 	{ "verbose", 'v', NULL, 0, "Verbose debug output", 0 },
+	{ "json", 'j', NULL, 0,
+	  "JSON Lines on stdout: one object per line, each with a \"type\"", 0 },
 	{},
 };
 
@@ -35,10 +42,16 @@ static error_t parse_verbose(int key, char *arg, struct argp_state *state)
 {
 	(void)arg;
 	(void)state;
-	if (key != 'v')
+	switch (key) {
+	case 'v':
+		env.verbose = true;
+		return 0;
+	case 'j':
+		env.json = true;
+		return 0;
+	default:
 		return ARGP_ERR_UNKNOWN;
-	env.verbose = true;
-	return 0;
+	}
 }
 
 const struct argp verbose_argp = {

@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include "hist.h"
+#include "json.h"
+
+void log2_slot_range(int i, __u64 *low, __u64 *high)
+{
+	*low = i ? 1ULL << i : 0;
+	/* Slot 63 ends at the top of the range: 1 << 64 is undefined. */
+	*high = i >= 63 ? ~0ULL : (1ULL << (i + 1)) - 1;
+}
 
 static void print_stars(FILE *f, __u64 val, __u64 val_max, int width)
 {
@@ -39,9 +47,7 @@ void print_log2_hist(FILE *f, const __u64 *slots, int nr_slots,
 		"", idx_max <= 32 ? 19 : 29, val_type);
 
 	for (i = 0; i <= idx_max; i++) {
-		low = i ? 1ULL << i : 0;
-		/* Slot 63 ends at the top of the range: 1 << 64 is undefined. */
-		high = i >= 63 ? ~0ULL : (1ULL << (i + 1)) - 1;
+		log2_slot_range(i, &low, &high);
 		fprintf(f, "%*llu -> %-*llu : %-8llu |", width,
 			(unsigned long long)low, width,
 			(unsigned long long)high,
@@ -49,4 +55,23 @@ void print_log2_hist(FILE *f, const __u64 *slots, int nr_slots,
 		print_stars(f, slots[i], val_max, stars);
 		fputs("|\n", f);
 	}
+}
+
+void json_log2_hist(struct json *j, const __u64 *slots, int nr_slots)
+{
+	__u64 low, high;
+	int i;
+
+	json_arr_begin(j);
+	for (i = 0; i < nr_slots; i++) {
+		if (!slots[i])
+			continue;
+		log2_slot_range(i, &low, &high);
+		json_obj_begin(j);
+		json_ku64(j, "low", low);
+		json_ku64(j, "high", high);
+		json_ku64(j, "count", slots[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }

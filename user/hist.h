@@ -15,4 +15,14 @@
 void print_log2_hist(FILE *f, const __u64 *slots, int nr_slots,
 		     const char *val_type);
 
+/* The values log2 slot @i holds: [*low, *high]. */
+void log2_slot_range(int i, __u64 *low, __u64 *high);
+
+struct json;
+/*
+ * The same histogram for --json: an array of the non-empty slots,
+ * [{"low":0,"high":1,"count":3},...], into @j.
+ */
+void json_log2_hist(struct json *j, const __u64 *slots, int nr_slots);
+
 #endif /* __KTRACE_HIST_H */

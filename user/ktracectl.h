@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "libktrace.h"
 
 /* Exit statuses: runtime failures and command-line mistakes differ. */
@@ -14,15 +15,24 @@
 
 struct ktracectl_env {
 	bool verbose;
+	bool json;	/* -j: JSON Lines on stdout (json.h) */
+	int backend;	/* --backend: enum backend_kind (backend.h) */
 };
 extern struct ktracectl_env env;
+/*
+ * Where banners and column headers go: stdout, or stderr with --json so
+ * that stdout holds only JSON objects.
+ */
+FILE *banner_out(void);
 
 /* Set by SIGINT/SIGTERM: loops finish their current step and print. */
 extern volatile sig_atomic_t exiting;
 void setup_signals(void);
 
-/* -v, shared by every command's argp as a child parser. */
+/* -v and -j, shared by every command's argp as a child parser. */
 extern const struct argp verbose_argp;
+/* --backend module|bpf|auto, a global option (backend.c). */
+extern const struct argp backend_argp;
 
 /* "prog: message" then the usage lines; exits with EXIT_USAGE. */
 void usage_error(const struct argp_state *state, const char *fmt, ...)
@@ -54,6 +64,10 @@ void warn_err(const char *what, int err);
 
 int cmd_list(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_disable(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_block_latency(int argc, char **argv);
 int cmd_funclatency(int argc, char **argv);
 int cmd_execsnoop(int argc, char **argv);
@@ -69,5 +83,10 @@ int cmd_offcputime(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_tpcount(int argc, char **argv);
 int cmd_bpfwatch(int argc, char **argv);
+int cmd_ufunclatency(int argc, char **argv);
+int cmd_ufunccount(int argc, char **argv);
+int cmd_netsize(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif /* __KTRACECTL_H */

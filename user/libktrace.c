@@ -27,8 +27,12 @@ _Static_assert(sizeof(struct ktrace_probe_list) == KTRACE_PROBE_LIST_SIZE_VER0,
 	       "ktrace_probe_list layout");
 _Static_assert(sizeof(struct ktrace_enable) == KTRACE_ENABLE_SIZE_VER0,
 	       "ktrace_enable layout");
-_Static_assert(sizeof(struct ktrace_disable) == KTRACE_DISABLE_SIZE_VER0,
+_Static_assert(sizeof(struct ktrace_disable) == KTRACE_DISABLE_SIZE_VER1,
 	       "ktrace_disable layout");
+_Static_assert(sizeof(struct ktrace_status) == KTRACE_STATUS_SIZE_VER0,
+	       "ktrace_status layout");
+_Static_assert(sizeof(struct ktrace_status_entry) ==
+	       KTRACE_STATUS_ENTRY_SIZE_VER0, "ktrace_status_entry layout");
 _Static_assert(sizeof(struct ktrace_read) == KTRACE_READ_SIZE_VER0,
 	       "ktrace_read layout");
 _Static_assert(sizeof(struct ktrace_stats) == KTRACE_STATS_SIZE_VER0,
@@ -171,6 +175,55 @@ int kt_probe_list(struct kt *kt, struct ktrace_probe_info **infos)
 	}
 	*infos = arr;
 	return (int)pl.count;
+}
+
+int kt_status(struct kt *kt, struct ktrace_status_entry **ents,
+	      __u32 *nr_sessions)
+{
+	struct ktrace_status_entry *arr = NULL, *tmp;
+	struct ktrace_status st;
+	__u32 want = 16;
+	int err;
+
+	/* Instances come and go between two calls: grow until all fit. */
+	for (;;) {
+		tmp = realloc(arr, want * sizeof(*arr));
+		if (!tmp) {
+			free(arr);
+			return -ENOMEM;
+		}
+		arr = tmp;
+		memset(arr, 0, want * sizeof(*arr));
+		memset(&st, 0, sizeof(st));
+		st.size = sizeof(st);
+		st.count = want;
+		st.entry_size = sizeof(*arr);
+		st.entries = (__u64)(unsigned long)arr;
+		err = kt_ioctl(kt, KTRACE_IOC_STATUS, &st);
+		if (err) {
+			free(arr);
+			return err;
+		}
+		if (st.count <= want)
+			break;
+		want = st.count;
+	}
+	*ents = arr;
+	if (nr_sessions)
+		*nr_sessions = st.nr_sessions;
+	return (int)st.count;
+}
+
+int kt_disable_session(struct kt *kt, __u32 session, __u32 id)
+{
+	struct ktrace_disable dis = {
+		.size = sizeof(dis),
+		.id = id,
+		.flags = KTRACE_DISABLE_SESSION,
+		.session = session,
+	};
+
+	return kt_ioctl(kt, KTRACE_IOC_DISABLE, &dis);
 }
 
 static struct kt_inst *kt_inst_find(struct kt *kt, __u32 id)

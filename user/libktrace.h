@@ -40,6 +40,19 @@ int kt_enable(struct kt *kt, struct ktrace_enable *en);
 int kt_disable(struct kt *kt, __u32 id);
 int kt_stats(struct kt *kt, __u32 id, struct ktrace_stats *st);
 
+/*
+ * Every instance of every open file of the device (ABI 1.2).  On success
+ * *ents is a malloc'd array of the returned count (free() it), ordered by
+ * session then id; *nr_sessions (if not NULL) the number of open files.
+ */
+int kt_status(struct kt *kt, struct ktrace_status_entry **ents,
+	      __u32 *nr_sessions);
+/*
+ * Ends instance @id of the file numbered @session, which may belong to
+ * another process (ABI 1.2); see KTRACE_DISABLE_SESSION.
+ */
+int kt_disable_session(struct kt *kt, __u32 session, __u32 id);
+
 /* Results of one KTRACE_IOC_READ. */
 struct kt_result {
 	struct ktrace_read rd;	/* as the module returned it */

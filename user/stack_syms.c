@@ -5,19 +5,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include "ktracectl.h"
+#include "json.h"
 #include "stack_syms.h"
 
 #define STACKS_BUF	(256 * 1024)
 
-int stack_syms_fetch(struct kt *kt, __u32 id, struct stack_syms *ss)
+int stack_syms_fetch(struct backend *be, __u32 id, struct stack_syms *ss)
 {
 	struct ktrace_stacks sk = { .size = sizeof(sk), .id = id };
 	size_t cap = STACKS_BUF, used = 0;
 	const struct ktrace_stack *rec;
 	__u32 i, off;
 	char *nbuf;
+	int err;
 
 	memset(ss, 0, sizeof(*ss));
 	ss->buf = malloc(cap);
@@ -34,9 +35,8 @@ int stack_syms_fetch(struct kt *kt, __u32 id, struct stack_syms *ss)
 		}
 		sk.buf = (__u64)(uintptr_t)(ss->buf + used);
 		sk.buf_size = cap - used;
-		if (ioctl(kt_fd(kt), KTRACE_IOC_STACKS, &sk) < 0) {
-			int err = -errno;
-
+		err = be_stacks(be, &sk);
+		if (err) {
 			stack_syms_free(ss);
 			return err;
 		}
@@ -72,8 +72,11 @@ void stack_syms_free(struct stack_syms *ss)
 }
 
 struct line {
-	char *text;
-	unsigned long long value;
+	char *text;			/* as printed, or the --json merge key */
+	unsigned long long value;	/* count, or sum with ->sum */
+	unsigned long long count, sum;
+	const struct ktrace_stack *rec;	/* the first entry's, for --json */
+	unsigned long long tgid;
 };
 
 /* "vfs_read+0x1a/0x40 [mod]" -> "vfs_read": frames by function. */
@@ -101,6 +104,23 @@ static bool append(char **s, size_t *len, size_t *cap, const char *p,
 	return true;
 }
 
+/* The frames of @rec (none without one), leaf first; returns how many. */
+static __u32 rec_frames(const struct ktrace_stack *rec,
+			const char *frames[KTRACE_STACK_DEPTH])
+{
+	const char *p;
+	__u32 nr = 0;
+
+	if (!rec)
+		return 0;
+	p = rec->frames;
+	while (nr < rec->nr_frames && nr < KTRACE_STACK_DEPTH) {
+		frames[nr++] = p;
+		p += strlen(p) + 1;
+	}
+	return nr;
+}
+
 /* The text an entry prints as, without its value. */
 static char *entry_text(const struct ktrace_stack *rec,
 			const struct ktrace_agg_entry *e,
@@ -109,19 +129,13 @@ static char *entry_text(const struct ktrace_stack *rec,
 	const char *frames[KTRACE_STACK_DEPTH], *p;
 	size_t len = 0, cap = 256;
 	char *s = malloc(cap), tmp[64];
-	__u32 i, nr = 0;
+	__u32 i, nr;
 	bool ok = true;
 
 	if (!s)
 		return NULL;
 	s[0] = '\0';
-	if (rec) {
-		p = rec->frames;
-		for (i = 0; i < rec->nr_frames && i < KTRACE_STACK_DEPTH; i++) {
-			frames[nr++] = p;
-			p += strlen(p) + 1;
-		}
-	}
+	nr = rec_frames(rec, frames);
 	if (how->folded) {
 		if (how->comm) {
 			p = rec ? rec->comm : "[unknown]";
@@ -171,6 +185,77 @@ static char *entry_text(const struct ktrace_stack *rec,
 	return s;
 }
 
+/* --svg: the entry's folded stack into how->fg, whatever is printed. */
+static int add_folded(const struct stack_print *how,
+		      const struct ktrace_stack *rec,
+		      const struct ktrace_agg_entry *e, unsigned long long value)
+{
+	struct stack_print folded = *how;
+	char *text;
+	int err;
+
+	folded.folded = true;
+	text = entry_text(rec, e, &folded);
+	if (!text)
+		return -ENOMEM;
+	err = fg_add(how->fg, text, value);
+	free(text);
+	return err;
+}
+
+/*
+ * --json: what tells entries apart, the folded text (with the comm
+ * when shown) and the process.
+ */
+static char *entry_key(const struct ktrace_stack *rec,
+		       const struct ktrace_agg_entry *e,
+		       const struct stack_print *how)
+{
+	struct stack_print folded = *how;
+	char *text, *key;
+	size_t size;
+
+	folded.folded = true;
+	text = entry_text(rec, e, &folded);
+	if (!text || !how->comm)
+		return text;
+	size = strlen(text) + 24;
+	key = malloc(size);
+	if (key)
+		snprintf(key, size, "%llu %s", (unsigned long long)e->key[1],
+			 text);
+	free(text);
+	return key;
+}
+
+/* --json: {["comm":...,"pid":...,]"frames":[leaf...],"count":...[,"sum"]}. */
+static void json_stack(struct json *j, const struct line *l,
+		       const struct stack_print *how)
+{
+	const char *frames[KTRACE_STACK_DEPTH];
+	__u32 i, nr = rec_frames(l->rec, frames);
+
+	json_obj_begin(j);
+	if (how->comm) {
+		json_kstrn(j, "comm", l->rec ? l->rec->comm : "[unknown]",
+			   KTRACE_COMM_LEN);
+		json_ku64(j, "pid", l->tgid);
+	}
+	json_key(j, "frames");
+	json_arr_begin(j);
+	if (!l->rec)
+		json_str(j, "[missing]");
+	else if (!nr && how->empty)
+		json_str(j, how->empty);
+	for (i = 0; i < nr; i++)
+		json_strn(j, frames[i], frame_name_len(frames[i]));
+	json_arr_end(j);
+	json_ku64(j, "count", l->count);
+	if (how->sum)
+		json_ku64(j, "sum", l->sum);
+	json_obj_end(j);
+}
+
 static int cmp_text(const void *pa, const void *pb)
 {
 	return strcmp(((const struct line *)pa)->text,
@@ -203,18 +288,33 @@ int stack_syms_print(const struct stack_syms *ss,
 			continue;
 		rec = ents[i]->key[0] && ents[i]->key[0] <= ss->nr_ids ?
 		      ss->by_id[ents[i]->key[0] - 1] : NULL;
-		lines[nl].text = entry_text(rec, ents[i], how);
+		lines[nl].text = how->json ? entry_key(rec, ents[i], how) :
+				 entry_text(rec, ents[i], how);
 		if (!lines[nl].text) {
 			err = -ENOMEM;
 			goto out;
 		}
-		lines[nl++].value = how->sum ? ents[i]->sum : ents[i]->count;
+		lines[nl].value = how->sum ? ents[i]->sum : ents[i]->count;
+		lines[nl].count = ents[i]->count;
+		lines[nl].sum = ents[i]->sum;
+		lines[nl].rec = rec;
+		lines[nl].tgid = ents[i]->key[1];
+		if (how->fg) {
+			err = add_folded(how, rec, ents[i], lines[nl].value);
+			if (err) {
+				nl++;
+				goto out;
+			}
+		}
+		nl++;
 	}
 	/* Merge the entries that print the same. */
 	qsort(lines, nl, sizeof(*lines), cmp_text);
 	for (i = 1, n = nl ? 1 : 0; i < nl; i++) {
 		if (!strcmp(lines[i].text, lines[n - 1].text)) {
 			lines[n - 1].value += lines[i].value;
+			lines[n - 1].count += lines[i].count;
+			lines[n - 1].sum += lines[i].sum;
 			free(lines[i].text);
 		} else {
 			lines[n++] = lines[i];
@@ -222,6 +322,14 @@ int stack_syms_print(const struct stack_syms *ss,
 	}
 	nl = n;
 	qsort(lines, nl, sizeof(*lines), cmp_value);
+	if (how->json) {
+		json_key(how->json, "stacks");
+		json_arr_begin(how->json);
+		for (i = 0; i < nl; i++)
+			json_stack(how->json, &lines[i], how);
+		json_arr_end(how->json);
+		goto out;
+	}
 	for (i = 0; i < nl; i++) {
 		if (how->folded)
 			printf("%s %llu\n", lines[i].text, lines[i].value);
@@ -235,14 +343,14 @@ out:
 	return err;
 }
 
-void stack_syms_report(struct kt *kt, __u32 id,
+void stack_syms_report(struct backend *be, __u32 id,
 		       const struct ktrace_agg_entry **ents, __u32 n,
 		       const struct stack_print *how, const char *noun)
 {
 	struct stack_syms ss;
 	int err;
 
-	err = stack_syms_fetch(kt, id, &ss);
+	err = stack_syms_fetch(be, id, &ss);
 	if (err) {
 		warn_err("stacks", err);
 		return;

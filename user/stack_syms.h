@@ -9,7 +9,10 @@
 #define __KTRACECTL_STACK_SYMS_H
 
 #include <stdbool.h>
+#include "json.h"
 #include "libktrace.h"
+#include "backend.h"
+#include "flamegraph.h"
 
 struct stack_syms {
 	char *buf;				/* the records */
@@ -18,8 +21,8 @@ struct stack_syms {
 	__u64 dropped;				/* stacks the table lost */
 };
 
-/* Fetches every stack of instance @id; 0 or -errno. */
-int stack_syms_fetch(struct kt *kt, __u32 id, struct stack_syms *ss);
+/* Fetches every stack of instance @id, from either backend; 0 or -errno. */
+int stack_syms_fetch(struct backend *be, __u32 id, struct stack_syms *ss);
 void stack_syms_free(struct stack_syms *ss);
 
 struct stack_print {
@@ -27,6 +30,14 @@ struct stack_print {
 	bool comm;		/* folded: the comm first; multi-line: comm [pid] */
 	bool sum;		/* the value is the sum (time), not the count */
 	const char *empty;	/* the frame of an empty stack: "[user]" */
+	/*
+	 * --json: the "stacks" member written into this object instead of
+	 * the text, each stack with its comm and pid (with ->comm), frames
+	 * leaf first, count and (with ->sum) sum.
+	 */
+	struct json *json;
+	/* --svg: every entry is added to it too, folded; NULL: none. */
+	struct flamegraph *fg;
 };
 
 /*
@@ -43,7 +54,7 @@ int stack_syms_print(const struct stack_syms *ss,
  * @how says and warns on stderr when the stack table was full, counting
  * the lost events as @noun ("samples", "calls").
  */
-void stack_syms_report(struct kt *kt, __u32 id,
+void stack_syms_report(struct backend *be, __u32 id,
 		       const struct ktrace_agg_entry **ents, __u32 n,
 		       const struct stack_print *how, const char *noun);
 

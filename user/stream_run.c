@@ -6,6 +6,7 @@
 #include <time.h>
 #include "ktracectl.h"
 #include "stream_run.h"
+#include "backend.h"
 
 static __u64 ts_ns(clockid_t clk)
 {
@@ -20,21 +21,20 @@ int stream_open(struct stream_run *s, unsigned long pages, bool check_schema)
 	char what[64];
 	int err;
 
-	s->kt = open_ktrace();
-	if (!s->kt)
+	s->be = backend_open(s->probe);
+	if (!s->be)
 		return -1;
-	if (check_schema &&
-	    kt_handshake(s->kt)->record_schema != KTRACE_RECORD_SCHEMA)
+	s->kt = s->be->kt;
+	if (check_schema && be_record_schema(s->be) != KTRACE_RECORD_SCHEMA)
 		fprintf(stderr, "ktracectl: module record schema %u, built for %u\n",
-			kt_handshake(s->kt)->record_schema,
-			KTRACE_RECORD_SCHEMA);
-	err = find_probe(s->kt, s->probe, &s->info);
+			be_record_schema(s->be), KTRACE_RECORD_SCHEMA);
+	err = be_probe_info(s->be, s->probe, &s->info);
 	if (err) {
 		snprintf(what, sizeof(what), "probe %s", s->probe);
 		warn_err(what, err);
 		return -1;
 	}
-	err = kt_ring_setup(s->kt, (__u32)pages, 0);
+	err = be_ring_setup(s->be, (__u32)pages, 0);
 	if (err) {
 		warn_err("ring setup", err);
 		return -1;
@@ -51,7 +51,7 @@ int stream_enable(struct stream_run *s)
 
 	s->start_ns = ts_ns(CLOCK_MONOTONIC);
 	s->wall_off_ns = (__s64)(ts_ns(CLOCK_REALTIME) - s->start_ns);
-	id = kt_enable(s->kt, &s->en);
+	id = be_enable(s->be, &s->en);
 	if (id < 0) {
 		snprintf(what, sizeof(what), "enable %s", s->probe);
 		warn_err(what, id);
@@ -62,13 +62,41 @@ int stream_enable(struct stream_run *s)
 	return 0;
 }
 
+void stream_json_event(const struct stream_run *s, struct json *j,
+		       const struct ktrace_rec *rec)
+{
+	json_line_begin(j, "event");
+	json_kstr(j, "probe", s->probe);
+	json_key(j, "time");
+	json_time(j, (long long)rec->ts_ns + s->wall_off_ns);
+	json_key(j, "ts");
+	json_double(j, ((double)rec->ts_ns - (double)s->start_ns) / 1e9, 6);
+	json_ku64(j, "cpu", rec->cpu);
+}
+
+static void json_lost(const struct stream_run *s,
+		      const struct ktrace_rec_lost *lost)
+{
+	struct json j;
+
+	json_line_begin(&j, "lost");
+	json_kstr(&j, "probe", s->probe);
+	json_ku64(&j, "cpu", lost->hdr.cpu);
+	json_ku64(&j, "ring_full", lost->full);
+	json_ku64(&j, "too_big", lost->too_big);
+	json_ku64(&j, "reentrant", lost->reentrant);
+	json_line_end(&j);
+}
+
 static void report_lost(struct stream_run *s, const struct ktrace_rec *rec)
 {
 	const struct ktrace_rec_lost *lost = (const void *)rec;
 	unsigned long long n = lost->full + lost->too_big + lost->reentrant;
 
 	s->dropped += n;
-	if (s->terse_noun)
+	if (env.json)
+		json_lost(s, lost);
+	else if (s->terse_noun)
 		fprintf(stderr, "WARNING: %llu %s lost on CPU %u\n", n,
 			s->terse_noun, rec->cpu);
 	else
@@ -97,50 +125,74 @@ static int handle_rec(void *ctx, const struct ktrace_rec *rec)
 	return 0;
 }
 
+/*
+ * Whether "ktracectl disable" (or any other file) ended the instance: a
+ * quiet poll is the moment to ask.
+ */
+static bool disabled_elsewhere(struct stream_run *s)
+{
+	struct ktrace_stats st;
+
+	if (be_stats(s->be, s->id, &st) != -ENOENT)
+		return false;
+	fprintf(stderr, "ktracectl: %s was disabled by another process\n",
+		s->probe);
+	return true;
+}
+
 int stream_poll(struct stream_run *s)
 {
 	struct kt_lost lost;
-	unsigned int cpu;
 	int err;
 
 	fflush(stdout);
 	while (!exiting && !s->done) {
-		err = kt_ring_poll(s->kt, 1000, handle_rec, s);
+		err = be_ring_poll(s->be, 1000, handle_rec, s);
 		fflush(stdout);
 		if (err < 0 && err != -EINTR) {
 			warn_err("ring", err);
 			return EXIT_FAIL;
 		}
+		if (!err && disabled_elsewhere(s))
+			break;
 	}
 
 	/* Disable first: then the rings and counters no longer move. */
-	err = kt_disable(s->kt, s->id);
-	if (err)
+	err = be_disable(s->be, s->id);
+	if (err && err != -ENOENT)
 		warn_err("disable", err);
-	err = kt_ring_consume(s->kt, handle_rec, s);
+	err = be_ring_consume(s->be, handle_rec, s);
 	if (err < 0)
 		warn_err("ring", err);
 	fflush(stdout);
-	for (cpu = 0; cpu < kt_ring_count(s->kt); cpu++) {
-		if (kt_ring_pending_lost(s->kt, cpu, &lost))
-			continue;
+	if (!be_ring_pending_lost(s->be, &lost))
 		s->dropped += lost.full + lost.too_big + lost.reentrant;
-	}
 	if (s->malformed)
 		fprintf(stderr, "ktracectl: %llu short records skipped\n",
 			s->malformed);
-	if (!s->terse_noun)
+	if (env.json) {
+		struct json j;
+
+		json_line_begin(&j, "stats");
+		json_kstr(&j, "probe", s->probe);
+		json_ku64(&j, "seen", s->delivered + s->dropped);
+		json_ku64(&j, "delivered", s->delivered);
+		json_ku64(&j, "dropped", s->dropped);
+		json_line_end(&j);
+	} else if (!s->terse_noun) {
 		fprintf(stderr, "seen %llu delivered %llu dropped %llu\n",
 			s->delivered + s->dropped, s->delivered, s->dropped);
-	else if (s->dropped || env.verbose)
+	} else if (s->dropped || env.verbose) {
 		fprintf(stderr, "%s seen %llu delivered %llu dropped %llu\n",
 			s->terse_noun, s->delivered + s->dropped, s->delivered,
 			s->dropped);
+	}
 	return 0;
 }
 
 void stream_close(struct stream_run *s)
 {
-	kt_close(s->kt);
+	backend_close(s->be);
+	s->be = NULL;
 	s->kt = NULL;
 }

@@ -3,14 +3,16 @@
  * What the streaming commands (sys_enter, execsnoop, opensnoop, tcplife)
  * share: the event ring, the poll loop, LOST records, and the account at
  * exit that every record the probe kept was seen: seen = delivered +
- * dropped.  A command fills in its probe, record type and handler, sets
- * its filters in ->en between stream_open() and stream_enable(), prints
- * its header and calls stream_poll().
+ * dropped.  With --json, LOST records and the account are JSON lines
+ * too.  A command fills in its probe, record type and handler, sets its
+ * filters in ->en between stream_open() and stream_enable(), prints its
+ * header and calls stream_poll().
  */
 #ifndef __KTRACECTL_STREAM_RUN_H
 #define __KTRACECTL_STREAM_RUN_H
 
 #include <stdbool.h>
+#include "json.h"
 #include "libktrace.h"
 
 #define DEFAULT_PAGES	64
@@ -33,7 +35,8 @@ struct stream_run {
 	bool done;		/* set by ->handle to stop early */
 
 	/* Set by stream_open() and stream_enable(). */
-	struct kt *kt;
+	struct backend *be;	/* the module or BPF (backend.h) */
+	struct kt *kt;		/* the module's file; NULL with BPF */
 	struct ktrace_probe_info info;
 	struct ktrace_enable en;	/* zeroed, probe named */
 	__u32 id;
@@ -56,5 +59,13 @@ int stream_enable(struct stream_run *s);
  */
 int stream_poll(struct stream_run *s);
 void stream_close(struct stream_run *s);
+
+/*
+ * --json: begins @rec's line, {"type":"event","probe":...,"time":...
+ * (ISO-8601 UTC),"ts":... (seconds since enabled),"cpu":...; the handler
+ * adds the record's fields and ends it with json_line_end().
+ */
+void stream_json_event(const struct stream_run *s, struct json *j,
+		       const struct ktrace_rec *rec);
 
 #endif /* __KTRACECTL_STREAM_RUN_H */

@@ -9,9 +9,17 @@
  * kt_strncpy_from_user_nofault(), kernel ones through
  * copy_from_kernel_nofault() (strncpy_from_kernel_nofault() is not
  * exported to modules).
+ *
+ * Arguments and return values are often kernel pointers.  A caller who
+ * may not read kernel addresses from /proc/kallsyms (no CAP_SYSLOG, the
+ * kptr_restrict=1 rule) must not read them here either: for such an
+ * instance, values in the kernel's half of the address space are written
+ * as 0, except error returns.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/err.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -32,7 +40,24 @@ struct kt_trace {
 	bool ret;		/* kretprobe, not kprobe */
 	u32 str_arg;		/* 1-based argument read as a string, or 0 */
 	bool kstr;		/* that argument points to kernel memory */
+	bool hide_kptrs;	/* the enabler may not see kernel addresses */
 };
+
+/* Whether @v would tell a kernel address: not a user one, not -errno. */
+static bool kt_trace_is_kptr(u64 v)
+{
+	return v >= TASK_SIZE_MAX && !IS_ERR_VALUE((unsigned long)v);
+}
+
+/* @v, or 0 if it is a kernel address @t may not show (flagging @rec). */
+static u64 kt_trace_value(const struct kt_trace *t,
+			  struct ktrace_rec_trace *rec, u64 v)
+{
+	if (!t->hide_kptrs || !kt_trace_is_kptr(v))
+		return v;
+	rec->flags |= KTRACE_TRACE_REC_KPTR_HIDDEN;
+	return 0;
+}
 
 /* Saved by the kretprobe entry handler for the return handler. */
 struct kt_trace_entry {
@@ -85,10 +110,10 @@ static void kt_trace_record(struct kt_trace *t, const u64 *args, s64 ret)
 		return;
 	rec->pid = current->pid;
 	rec->tgid = current->tgid;
-	for (i = 0; i < KT_TRACE_NR_ARGS; i++)
-		rec->args[i] = args[i];
-	rec->ret = ret;
 	rec->flags = t->ret ? KTRACE_TRACE_REC_RETURN : 0;
+	for (i = 0; i < KT_TRACE_NR_ARGS; i++)
+		rec->args[i] = kt_trace_value(t, rec, args[i]);
+	rec->ret = (s64)kt_trace_value(t, rec, (u64)ret);
 	rec->str_arg = t->str_arg;
 	memcpy(rec->comm, current->comm, sizeof(rec->comm));
 	rec->str[0] = '\0';
@@ -182,6 +207,8 @@ static int kt_trace_attach(struct kt_inst *inst)
 	t->str_arg = str_arg;
 	t->kstr = inst->opts & KTRACE_TRACE_OPT_KSTR;
 	t->ret = inst->opts & KTRACE_TRACE_OPT_RETPROBE;
+	/* Attach runs in the ENABLE ioctl: current is the enabler. */
+	t->hide_kptrs = !has_capability_noaudit(current, CAP_SYSLOG);
 	if (t->ret)
 		err = kt_kretprobe_register(&t->rp, inst->symbol,
 					    kt_trace_on_entry,

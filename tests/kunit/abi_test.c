@@ -228,6 +228,39 @@ static void abi_check_stats_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_abi_check_stats(&st), 0);
 }
 
+static void abi_check_disable_flags(struct kunit *test)
+{
+	struct ktrace_disable dis = { .size = sizeof(dis), .id = 1 };
+
+	KUNIT_EXPECT_EQ(test, kt_abi_check_disable(&dis), 0);
+	dis.flags = KTRACE_DISABLE_SESSION;
+	dis.session = 7;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_disable(&dis), 0);
+	/* A session number without its flag is a caller bug. */
+	dis.flags = 0;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_disable(&dis), -EINVAL);
+	dis.flags = KTRACE_DISABLE_SESSION << 1;
+	dis.session = 0;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_disable(&dis), -EINVAL);
+}
+
+static void abi_check_status_fields(struct kunit *test)
+{
+	struct ktrace_status st = { .size = sizeof(st) };
+
+	/* count 0 asks only for the totals. */
+	KUNIT_EXPECT_EQ(test, kt_abi_check_status(&st), 0);
+	st.count = 4;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_status(&st), -EINVAL);
+	st.entry_size = KTRACE_STATUS_ENTRY_SIZE_VER0;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_status(&st), 0);
+	st.reserved = 1;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_status(&st), -EINVAL);
+	st.reserved = 0;
+	st.flags = 1;
+	KUNIT_EXPECT_EQ(test, kt_abi_check_status(&st), -EINVAL);
+}
+
 static void abi_check_ring_setup_valid(struct kunit *test)
 {
 	struct ktrace_ring_setup rs;
@@ -342,6 +375,8 @@ static struct kunit_case abi_test_cases[] = {
 	KUNIT_CASE(abi_check_read_valid),
 	KUNIT_CASE(abi_check_read_when_flags_unknown),
 	KUNIT_CASE(abi_check_stats_valid),
+	KUNIT_CASE(abi_check_disable_flags),
+	KUNIT_CASE(abi_check_status_fields),
 	KUNIT_CASE(abi_check_ring_setup_valid),
 	KUNIT_CASE(abi_check_ring_setup_when_pages_invalid),
 	KUNIT_CASE(abi_check_ring_setup_when_watermark_too_big),

@@ -69,6 +69,10 @@ int main(void)
 	test_ring();
 	test_disk();
 	test_syscall_names();
+	test_json();
+	test_prom();
+	test_status_fmt();
+	test_bench_parse();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
 }

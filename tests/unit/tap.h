@@ -18,5 +18,9 @@ void test_ioflags(void);
 void test_ring(void);
 void test_disk(void);
 void test_syscall_names(void);
+void test_json(void);
+void test_prom(void);
+void test_status_fmt(void);
+void test_bench_parse(void);
 
 #endif /* __KTRACE_TAP_H */

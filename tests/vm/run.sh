@@ -9,6 +9,13 @@
 #     -t, --timeout SECS    kill a hung guest after SECS (default 600)
 #     -o, --out DIR         keep console.log and output.log there
 #     -i, --interactive     a shell on the console instead of COMMAND
+#     -r, --rootfs IMG      an ext4 root (scripts/rootfs.sh) as a second disk,
+#                           /dev/vdb, copy-on-write; COMMAND runs chrooted in it
+#     -n, --net HOST:GUEST  a virtio-net NIC on QEMU's user network (the guest
+#                           is 10.0.2.15, the host 10.0.2.2), with host port
+#                           127.0.0.1:HOST forwarded to guest port GUEST; may
+#                           be repeated.  Needs virtio_net: the stock kernels
+#                           have it, the test kernel does not
 #
 # Guests run under TCG with 2 vCPUs and a 512 MiB virtio-blk disk (/dev/vda)
 # backed by a sparse file; KTRACE_KVM=1 opts into KVM.  The exit status is
@@ -18,7 +25,8 @@
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-kernel=test payload="" timeout=600 out="" interactive=0
+kernel=test payload="" timeout=600 out="" interactive=0 rootfs=""
+fwds=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k|--kernel)	kernel=$2; shift 2 ;;
@@ -26,6 +34,10 @@ while [ $# -gt 0 ]; do
 	-t|--timeout)	timeout=$2; shift 2 ;;
 	-o|--out)	out=$2; shift 2 ;;
 	-i|--interactive) interactive=1; shift ;;
+	-r|--rootfs)	rootfs=$2; shift 2 ;;
+	-n|--net)	[[ $2 =~ ^[0-9]+:[0-9]+$ ]] ||
+				die "run.sh: -n wants HOSTPORT:GUESTPORT, not '$2'"
+			fwds+=("$2"); shift 2 ;;
 	--)		shift; break ;;
 	*)		die "run.sh: unknown option '$1'" ;;
 	esac
@@ -42,6 +54,7 @@ mkdir -p "$out" "$work/payload"
 [ -z "$payload" ] || cp -a "$payload"/. "$work/payload/"
 printf '%s\n' "$*" > "$work/payload/cmd"
 [ $interactive -eq 0 ] || touch "$work/payload/interactive"
+[ -z "$rootfs" ] || touch "$work/payload/rootfs"
 
 "$KTRACE_TOP/tests/vm/mkinitramfs.sh" "$kdir" "$kernel" "$work/payload" \
 	"$work/initrd.gz"
@@ -54,6 +67,19 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp 2 -m 2048
       -append "console=ttyS0 panic=-1 loglevel=7 kmemleak=on nokaslr kunit.enable=1 tsc=reliable"
       -drive "file=$work/disk.img,if=virtio,format=raw,cache=unsafe"
       -display none -no-reboot)
+# The rootfs is never written: snapshot=on keeps writes in a temporary file.
+if [ -n "$rootfs" ]; then
+	qemu+=(-drive "file=$rootfs,if=virtio,format=raw,snapshot=on")
+fi
+# -n: the host reaches the guest through the forwarded ports only; romfile=
+# skips the PXE ROM, which a -kernel boot never uses.
+if [ ${#fwds[@]} -gt 0 ]; then
+	netdev=user,id=n0
+	for f in "${fwds[@]}"; do
+		netdev+=",hostfwd=tcp:127.0.0.1:${f%%:*}-:${f#*:}"
+	done
+	qemu+=(-netdev "$netdev" -device virtio-net-pci,netdev=n0,romfile=)
+fi
 
 if [ $interactive -eq 1 ]; then
 	exec "${qemu[@]}" -serial mon:stdio -serial "file:$out/output.log"

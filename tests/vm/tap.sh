@@ -76,3 +76,136 @@ wait_for()
 	done
 	sleep 1
 }
+
+# ktracectl --json: how many lines of FILE are not a JSON object whose
+# first member is "type" (a JSON parser in awk: busybox has no jq).  The
+# bad lines are shown on stderr.
+json_bad()
+{
+	awk '
+	function ws() {
+		while (pos <= n && index(" \t", substr(s, pos, 1)))
+			pos++
+	}
+	function str(	c) {
+		if (substr(s, pos, 1) != "\"")
+			return 0
+		for (pos++; pos <= n; ) {
+			c = substr(s, pos++, 1)
+			if (c == "\"")
+				return 1
+			if (c == "\\") {
+				c = substr(s, pos++, 1)
+				if (c == "u") {
+					if (substr(s, pos, 4) !~ /^[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]$/)
+						return 0
+					pos += 4
+				} else if (c == "" || !index("\"\\/bfnrt", c)) {
+					return 0
+				}
+			} else if (c < " ") {
+				return 0
+			}
+		}
+		return 0
+	}
+	function val(	c, t, sep) {
+		ws()
+		c = substr(s, pos, 1)
+		if (c == "{" || c == "[") {
+			t = c == "{" ? "}" : "]"
+			pos++
+			ws()
+			if (substr(s, pos, 1) == t) {
+				pos++
+				return 1
+			}
+			for (;;) {
+				ws()
+				if (c == "{") {
+					if (!str())
+						return 0
+					ws()
+					if (substr(s, pos++, 1) != ":")
+						return 0
+				}
+				if (!val())
+					return 0
+				ws()
+				sep = substr(s, pos++, 1)
+				if (sep == t)
+					return 1
+				if (sep != ",")
+					return 0
+			}
+		}
+		if (c == "\"")
+			return str()
+		if (substr(s, pos, 4) == "true" || substr(s, pos, 4) == "null") {
+			pos += 4
+			return 1
+		}
+		if (substr(s, pos, 5) == "false") {
+			pos += 5
+			return 1
+		}
+		if (match(substr(s, pos), /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) {
+			pos += RLENGTH
+			return 1
+		}
+		return 0
+	}
+	{
+		s = $0
+		n = length(s)
+		pos = 1
+		ok = substr(s, 1, 9) == "{\"type\":\"" && val()
+		if (ok)
+			ws()
+		if (!ok || pos <= n) {
+			bad++
+			print "# not JSON: " substr(s, 1, 200) > "/dev/stderr"
+		}
+	}
+	END { print bad + 0 }' "$1"
+}
+
+# json_traced OUT "WORKLOAD" ARGS...: ktracectl --json ARGS in the
+# background; once its banner is out (the first line on stderr, OUT.err)
+# WORKLOAD is run (eval'd: shell functions too), then SIGINT.  Its JSON
+# in OUT, its exit status in $rc (137: killed after hanging 30 s).
+json_traced()
+{
+	jout=$1
+	jwork=$2
+	shift 2
+	rm -f $jout $jout.err
+	ktracectl --json "$@" > $jout 2>$jout.err &
+	jpid=$!
+	if wait_for "." $jout.err; then
+		eval "$jwork" > /dev/null 2>&1
+		kill -INT $jpid
+	else
+		kill $jpid 2>/dev/null
+	fi
+	(sleep 30; kill -KILL $jpid 2>/dev/null) > /dev/null 2>&1 &
+	jdog=$!
+	wait $jpid
+	rc=$?
+	kill $jdog 2>/dev/null
+	cut -c1-300 $jout | sed 's/^/# /'
+}
+
+# json_lines TYPE FILE: how many of FILE's JSON lines are of "type" TYPE.
+json_lines()
+{
+	grep -c "^{\"type\":\"$1\"" "$2"
+}
+
+# json_sum PATTERN FILE: the sum of the numbers that end each match of
+# the extended regular expression PATTERN ('"count":[0-9]+,"sum"').
+json_sum()
+{
+	grep -oE "$1" "$2" | sed 's/^.*:\(-*[0-9][0-9]*\)[^0-9]*$/\1/' |
+		awk '{ s += $1 } END { print s + 0 }'
+}

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -200,7 +201,7 @@ TEST_F(kt, next_unused_ioctl_nr)
 	struct ktrace_handshake hs = { .size = sizeof(hs) };
 
 	ASSERT_EQ(ENOTTY, kioctl(self->fd,
-				 _IOWR(KTRACE_IOC_MAGIC, 0x09, struct ktrace_handshake),
+				 _IOWR(KTRACE_IOC_MAGIC, 0x0a, struct ktrace_handshake),
 				 &hs));
 }
 
@@ -277,6 +278,30 @@ TEST_F(kt, size_larger_zero_tail)
 	ASSERT_EQ(0, kioctl(self->fd, KTRACE_IOC_HANDSHAKE, &big));
 	EXPECT_EQ(self->hs.nr_cpus, big.hs.nr_cpus);
 	EXPECT_EQ(0, big.tail);
+}
+
+/*
+ * Sizes past a page are E2BIG whatever the tail: not a scan of 2 GiB of
+ * zeroes, and not a size of 2^31 or more read back as an error number.
+ */
+TEST_F(kt, size_over_page)
+{
+	size_t len = (1UL << 31) + 2 * 4096;
+	struct ktrace_handshake *hs;
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	hs = p;
+	hs->abi_major = KTRACE_ABI_MAJOR;
+	hs->size = self->hs.page_size + 8;
+	EXPECT_EQ(E2BIG, kioctl(self->fd, KTRACE_IOC_HANDSHAKE, hs));
+	hs->size = 1U << 31;
+	EXPECT_EQ(E2BIG, kioctl(self->fd, KTRACE_IOC_HANDSHAKE, hs));
+	hs->size = 0xffffffff;
+	EXPECT_EQ(E2BIG, kioctl(self->fd, KTRACE_IOC_HANDSHAKE, hs));
+	munmap(p, len);
 }
 
 /* A larger ENABLE with a zero tail works like the known size. */
@@ -626,6 +651,224 @@ TEST_F(kt, disable_twice)
 	dis.id = en.id;
 	ASSERT_EQ(0, kioctl(self->fd, KTRACE_IOC_DISABLE, &dis));
 	ASSERT_EQ(ENOENT, kioctl(self->fd, KTRACE_IOC_DISABLE, &dis));
+}
+
+/* ---- DISABLE of another session, STATUS (ABI 1.2) ---- */
+
+TEST_F(kt, disable_unknown_flag)
+{
+	struct ktrace_disable dis = { .size = sizeof(dis), .id = 1,
+				      .flags = 2 };
+
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_DISABLE, &dis));
+}
+
+TEST_F(kt, disable_session_without_flag)
+{
+	struct ktrace_enable en;
+	struct ktrace_disable dis = { .size = sizeof(dis), .session = 1 };
+
+	ASSERT_EQ(0, enable(self->fd, "block_latency", &en));
+	dis.id = en.id;
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_DISABLE, &dis));
+	/* Nothing changed: the instance is still there. */
+	dis.session = 0;
+	ASSERT_EQ(0, kioctl(self->fd, KTRACE_IOC_DISABLE, &dis));
+}
+
+TEST_F(kt, disable_unknown_session)
+{
+	struct ktrace_disable dis = {
+		.size = sizeof(dis), .id = 1,
+		.flags = KTRACE_DISABLE_SESSION, .session = 0x7fffffff,
+	};
+
+	ASSERT_EQ(ENOENT, kioctl(self->fd, KTRACE_IOC_DISABLE, &dis));
+}
+
+TEST_F(kt, status_nonzero_flags)
+{
+	struct ktrace_status st = { .size = sizeof(st), .flags = 1 };
+
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_STATUS, &st));
+}
+
+TEST_F(kt, status_nonzero_reserved)
+{
+	struct ktrace_status st = { .size = sizeof(st), .reserved = 1 };
+
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_STATUS, &st));
+}
+
+TEST_F(kt, status_short_entry_size)
+{
+	struct ktrace_status_entry e;
+	struct ktrace_status st = {
+		.size = sizeof(st), .count = 1,
+		.entry_size = KTRACE_STATUS_ENTRY_SIZE_VER0 - 8,
+		.entries = (__u64)(uintptr_t)&e,
+	};
+
+	ASSERT_EQ(EINVAL, kioctl(self->fd, KTRACE_IOC_STATUS, &st));
+}
+
+TEST_F(kt, status_bad_pointer)
+{
+	struct ktrace_enable en;
+	struct ktrace_status st = {
+		.size = sizeof(st), .count = 1,
+		.entry_size = sizeof(struct ktrace_status_entry),
+		.entries = 8,
+	};
+
+	ASSERT_EQ(0, enable(self->fd, "block_latency", &en));
+	ASSERT_EQ(EFAULT, kioctl(self->fd, KTRACE_IOC_STATUS, &st));
+}
+
+/* The entries of session @nr in a STATUS of up to 64 entries. */
+static int status_of(int fd, __u32 nr, struct ktrace_status_entry *out,
+		     int max)
+{
+	static struct ktrace_status_entry ents[64];
+	struct ktrace_status st = {
+		.size = sizeof(st), .count = 64,
+		.entry_size = sizeof(ents[0]),
+		.entries = (__u64)(uintptr_t)ents,
+	};
+	__u32 i;
+	int n = 0;
+
+	if (kioctl(fd, KTRACE_IOC_STATUS, &st))
+		return -1;
+	for (i = 0; i < st.count && i < 64; i++)
+		if (ents[i].session == nr && n < max)
+			out[n++] = ents[i];
+	return n;
+}
+
+/* The session number of @fd: the one STATUS shows its instance @id in. */
+static __u32 session_of(int fd, __u32 id, const char *probe)
+{
+	static struct ktrace_status_entry ents[64];
+	struct ktrace_status st = {
+		.size = sizeof(st), .count = 64,
+		.entry_size = sizeof(ents[0]),
+		.entries = (__u64)(uintptr_t)ents,
+	};
+	__u32 i, found = 0;
+
+	if (kioctl(fd, KTRACE_IOC_STATUS, &st))
+		return 0;
+	/* The newest session with such an instance: ours, opened last. */
+	for (i = 0; i < st.count && i < 64; i++)
+		if (ents[i].id == id && ents[i].owner_pid == (__u32)getpid() &&
+		    !strcmp(ents[i].enable.probe, probe))
+			found = ents[i].session;
+	return found;
+}
+
+/*
+ * Another file sees this file's instances with their request and
+ * counters, and ends one of them: this file then gets ENOENT for it.
+ */
+TEST(status_and_disable_across_files)
+{
+	struct ktrace_status_entry mine[4];
+	struct ktrace_probe_info info;
+	struct ktrace_enable en, en2;
+	struct ktrace_disable dis = { .size = sizeof(dis) };
+	struct ktrace_stats stats = { .size = sizeof(stats) };
+	int fd, other, n, calls;
+	__u32 nr;
+
+	fd = open_dev();
+	other = open_dev();
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, other);
+	enable_init(&en, "syscount");
+	en.flags = KTRACE_ENABLE_TGID;
+	en.tgid = getpid();
+	en.key = KTRACE_KEY_SYSCALL;
+	ASSERT_EQ(0, kioctl(fd, KTRACE_IOC_ENABLE, &en));
+	ASSERT_EQ(0, enable(fd, "block_latency", &en2));
+	for (calls = 0; calls < 1000; calls++)
+		syscall(SYS_getppid);
+
+	nr = session_of(other, en.id, "syscount");
+	ASSERT_NE(0, nr);
+	n = status_of(other, nr, mine, 4);
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(en.id, mine[0].id);
+	EXPECT_STREQ("syscount", mine[0].enable.probe);
+	EXPECT_EQ(KTRACE_ENABLE_TGID, mine[0].enable.flags);
+	EXPECT_EQ((__u32)getpid(), mine[0].enable.tgid);
+	EXPECT_EQ(KTRACE_KEY_SYSCALL, mine[0].enable.key);
+	EXPECT_EQ(-1, mine[0].enable.cgroup_fd);
+	ASSERT_EQ(0, probe_info(fd, "syscount", &info));
+	EXPECT_EQ(info.kind, mine[0].kind);
+	EXPECT_EQ((__u32)getuid(), mine[0].owner_uid);
+	EXPECT_EQ(en.id, mine[0].stats.id);
+	/* Our 1000 getppid() calls, and a few more of ours. */
+	EXPECT_LE(1000, mine[0].stats.recorded);
+	EXPECT_EQ(en2.id, mine[1].id);
+	EXPECT_STREQ("block_latency", mine[1].enable.probe);
+
+	/* The other file ends our syscount instance... */
+	dis.id = en.id;
+	dis.flags = KTRACE_DISABLE_SESSION;
+	dis.session = nr;
+	ASSERT_EQ(0, kioctl(other, KTRACE_IOC_DISABLE, &dis));
+	ASSERT_EQ(ENOENT, kioctl(other, KTRACE_IOC_DISABLE, &dis));
+	/* ...which is gone for us, while block_latency stays. */
+	stats.id = en.id;
+	ASSERT_EQ(ENOENT, kioctl(fd, KTRACE_IOC_STATS, &stats));
+	stats.id = en2.id;
+	ASSERT_EQ(0, kioctl(fd, KTRACE_IOC_STATS, &stats));
+	n = status_of(other, nr, mine, 4);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(en2.id, mine[0].id);
+	/* Closing the file takes its instances out of STATUS. */
+	close(fd);
+	EXPECT_EQ(0, status_of(other, nr, mine, 4));
+	close(other);
+}
+
+/* A process that dropped to another uid cannot end root's tracing. */
+TEST(disable_other_user_eperm)
+{
+	struct ktrace_enable en;
+	struct ktrace_disable dis = { .size = sizeof(dis) };
+	int fd, other, status;
+	__u32 nr;
+	pid_t pid;
+
+	fd = open_dev();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, enable(fd, "block_latency", &en));
+	nr = session_of(fd, en.id, "block_latency");
+	ASSERT_NE(0, nr);
+	other = open_dev();
+	ASSERT_LE(0, other);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Opened as root; now nobody, with no capabilities. */
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		dis.id = en.id;
+		dis.flags = KTRACE_DISABLE_SESSION;
+		dis.session = nr;
+		_exit(kioctl(other, KTRACE_IOC_DISABLE, &dis) == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Still there. */
+	dis.id = en.id;
+	EXPECT_EQ(0, kioctl(fd, KTRACE_IOC_DISABLE, &dis));
+	close(other);
+	close(fd);
 }
 
 TEST_F(kt, read_unknown_id)

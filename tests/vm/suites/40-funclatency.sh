@@ -179,5 +179,15 @@ got=$(hist_total $out)
 check "vfs_read: $K reads, $K to $K+10 in the histogram (got $got)" \
 	test "$got" -ge $K -a "$got" -le $((K + 10))
 
+# --json: a "hist" line split by pid, the calls counted exactly.
+json_traced $out "sysloop $N" enable funclatency -P -c sysloop $FUNC
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+check "--json -P: nsecs, split by pid" \
+	grep -q '^{"type":"hist","probe":"funclatency","time":"[^"]*","unit":"nsecs","key":"pid","entries":\[{"key":[0-9]' $out
+expect_eq "--json: $N calls in the entries" $N \
+	"$(json_sum '"count":[0-9]+,"sum"' $out)"
+expect_eq "--json: and in their buckets" $N "$(json_sum '"count":[0-9]+\}' $out)"
+
 check "rmmod" rmmod ktrace
 tap_end

@@ -106,5 +106,13 @@ wait $pid
 expect_eq "interval mode: exits 0 after 3 intervals" 0 "$?"
 in_range "interval mode: the intervals add up" "$(hist_total $out)"
 
+# --json: a "hist" line split by pid, with the waits counted.
+json_traced $out "pingpong $N" enable runqlat -P -c pingpong
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+check "--json -P: usecs, split by pid" \
+	grep -q '^{"type":"hist","probe":"runqlat","time":"[^"]*","unit":"usecs","key":"pid","entries":\[{"key":[0-9]' $out
+in_range "--json: wakeups counted" "$(json_sum '"count":[0-9]+,"sum"' $out)"
+
 check "rmmod" rmmod ktrace
 tap_end

@@ -128,5 +128,55 @@ expect_eq "-i 1 -d 3: the intervals add up to $N" $N "$(count_of getppid)"
 ktracectl enable syscount -P -C > $out 2>&1
 expect_eq "-P with -C: usage error, exit 2" 2 "$?"
 
+# --json: one "table" line per report, rows named like the columns, the
+# banner and "Detaching..." on stderr, a "stats" line at exit.
+json_run()
+{
+	rm -f $out $out.err
+	ktracectl enable syscount --json $1 > $out 2>$out.err &
+	pid=$!
+	if wait_for "$HEADER" $out.err; then
+		sh -c "$2" > /dev/null
+		stop_traced
+		rc=$?
+	else
+		kill $pid 2>/dev/null
+		wait $pid
+		rc=1
+	fi
+	cut -c1-300 $out | sed 's/^/# /'
+}
+
+json_run "-c sysloop" "sysloop $N"
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+expect_eq "--json: one table line, one stats line, nothing else" "1 1 2" \
+	"$(json_lines table $out) $(json_lines stats $out) $(wc -l < $out)"
+expect_eq "--json: $N getppid calls" $N \
+	"$(json_sum '"syscall":"getppid","count":[0-9]+' $out)"
+check "--json: getppid the first row" \
+	grep -q '^{"type":"table","probe":"syscount","time":"[^"]*","rows":\[{"syscall":"getppid","count":' $out
+check "--json: banner and Detaching... on stderr" \
+	sh -c "grep -q '^Tracing syscalls' $out.err && grep -q '^Detaching' $out.err"
+check "--json: stats, nothing lost" \
+	grep -q '^{"type":"stats","probe":"syscount",.*"lost":0}$' $out
+
+json_run "-L -x -c failcalls" "failcalls $K"
+expect_eq "--json -L -x: $K failed close calls" $K \
+	"$(json_sum '"syscall":"close","count":[0-9]+' $out)"
+check "--json -L: time_ns of close" \
+	grep -qE '"syscall":"close","count":[0-9]+,"time_ns":[1-9][0-9]*\}' $out
+
+json_run "-P -c sysloop" "sysloop $N & echo \$! > /tmp/sc.pid; wait"
+spid=$(cat /tmp/sc.pid)
+c=$(json_sum "\"pid\":$spid,\"comm\":\"[^\"]*\",\"count\":[0-9]+" $out)
+check "--json -P: sysloop's pid $spid with at least $N calls (got '$c')" \
+	[ "${c:-0}" -ge $N ]
+
+ktracectl enable syscount -l --json > $out 2>&1
+check "-l --json: getppid is 110" \
+	grep -q '^{"type":"syscall","name":"getppid","nr":110}$' $out
+expect_eq "-l --json: every line JSON" 0 "$(json_bad $out)"
+
 check "rmmod" rmmod ktrace
 tap_end

@@ -128,5 +128,43 @@ ktracectl enable execsnoop extra > $out 2>$err
 expect_eq "an extra argument: exit 2" 2 "$?"
 check "usage printed" grep -q "^Usage: ktracectl enable execsnoop" $err
 
+# --json: one "event" line per exec with the same fields, the header on
+# stderr, a "stats" line at exit.  An argument with a tab and a byte that
+# is not UTF-8 comes out escaped.
+rm -f $out $err
+ktracectl enable execsnoop --json -x > $out 2>$err &
+pid=$!
+if wait_for "$HEADER" $err; then
+	sh -c "$loop; /nonexistent/ktrace-missing gone; $PROG 0 \"\$(printf 'a\tb\377c')\"" > /dev/null 2>&1
+	stop_traced
+	rc=$?
+else
+	kill $pid 2>/dev/null
+	wait $pid
+	rc=1
+fi
+ppid=$(cat /tmp/es.ppid)
+head -n 3 $out | sed 's/^/# /'
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+ev="^{\"type\":\"event\",\"probe\":\"execsnoop\",\"time\":\"[^\"]*\",\"ts\":[0-9.]*,\"cpu\":[0-9]*"
+expect_eq "--json: $M events of openloop with their parent, filename, args" $M \
+	"$(grep -c "$ev,\"pcomm\":\"openloop\",\"pid\":[0-9]*,\"tid\":[0-9]*,\"ppid\":$ppid,\"uid\":0,\"ret\":0,\"filename\":\"$PROG\",\"args\":\[\"0\",\"marker-[0-9]*\"\],\"truncated\":false}$" $out)"
+n=0
+i=1
+while [ $i -le $M ]; do
+	grep -q "\"args\":\[\"0\",\"marker-$i\"\]" $out && n=$((n + 1))
+	i=$((i + 1))
+done
+expect_eq "--json: every marker 1..$M once" $M "$n"
+expect_eq "--json -x: the failed exec, ret -2" 1 \
+	"$(grep -c '"ret":-2,"filename":"/nonexistent/ktrace-missing","args":\["gone"\]' $out)"
+expect_eq "--json: tab and byte 0xff escaped" 1 \
+	"$(grep -c '"filename":"'$PROG'","args":\["0","a\\tb\\u00ffc"\]' $out)"
+check "--json: stats, seen = delivered, nothing dropped" \
+	grep -q '^{"type":"stats","probe":"execsnoop","seen":\([0-9]*\),"delivered":\1,"dropped":0}$' $out
+check "--json: the header on stderr, not stdout" \
+	sh -c "grep -q '^PCOMM' $err && ! grep -q '^PCOMM' $out"
+
 check "rmmod" rmmod ktrace
 tap_end

@@ -135,5 +135,33 @@ ktracectl enable opensnoop -p abc > $out 2>$err
 expect_eq "-p abc: exit 2" 2 "$?"
 check "usage printed" grep -q "^Usage: ktracectl enable opensnoop" $err
 
+# --json: one "event" line per open with the record's fields, the header
+# on stderr, a "stats" line at exit.  (openat's mode is whatever its
+# unused fourth argument held.)
+rm -f $out $err
+ktracectl enable opensnoop --json > $out 2>$err &
+pid=$!
+if wait_for "$HEADER" $err; then
+	openloop $N $target > /dev/null
+	openloop $N $missing openat2 > /dev/null
+	stop_traced
+	rc=$?
+else
+	kill $pid 2>/dev/null
+	wait $pid
+	rc=1
+fi
+head -n 2 $out | sed 's/^/# /'
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+expect_eq "--json: $N opens of $target with an fd" $N \
+	"$(grep -c '^{"type":"event","probe":"opensnoop",.*"comm":"openloop","fd":[0-9][0-9]*,"err":0,"dfd":-100,"flags":0,"mode":[0-9]*,"path":"'$target'"}$' $out)"
+expect_eq "--json: $N openat2 of $missing, fd -1 err 2, O_CLOEXEC" $N \
+	"$(grep -c '"comm":"openloop","fd":-1,"err":2,"dfd":-100,"flags":524288,"mode":[0-9]*,"path":"'$missing'"}$' $out)"
+check "--json: stats, seen = delivered, nothing dropped" \
+	grep -q '^{"type":"stats","probe":"opensnoop","seen":\([0-9]*\),"delivered":\1,"dropped":0}$' $out
+check "--json: the header on stderr only" \
+	sh -c "grep -q '^PID' $err && ! grep -q '^PID' $out"
+
 check "rmmod" rmmod ktrace
 tap_end

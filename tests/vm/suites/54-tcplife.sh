@@ -99,6 +99,30 @@ if start_traced "-B -D 1"; then
 fi
 expect_eq "-D 1: no session shown" 0 "$(awk '$4 ~ /^[0-9]+$/' $out | wc -l)"
 
+# --json: the same two sessions as "event" lines, bytes exact, the
+# header on stderr, and a "stats" line at exit.
+rm -f $out $out.err
+ktracectl enable tcplife --json > $out 2>$out.err &
+pid=$!
+rc=1
+if wait_for "$HEADER" $out.err; then
+	tcpxfer 5000 700 > /tmp/tl.xfer
+	stop_traced
+	rc=$?
+fi
+sp=$(field server)
+cp=$(field client)
+cat $out
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+ev='"comm":"tcpxfer","ip":4,"laddr":"127.0.0.1"'
+expect_eq "--json: the client's session, TX 5000 + SYN + FIN, RX 700 + FIN" 1 \
+	"$(grep -c "^{\"type\":\"event\",\"probe\":\"tcplife\",.*\"pid\":$(field cpid),\"tid\":[0-9]*,$ev,\"lport\":$cp,\"raddr\":\"127.0.0.1\",\"rport\":$sp,\"tx_bytes\":5002,\"rx_bytes\":701,\"duration_ns\":[0-9]*}$" $out)"
+expect_eq "--json: the server's session, TX 700 + FIN, RX 5000 + FIN" 1 \
+	"$(grep -c "^{\"type\":\"event\",\"probe\":\"tcplife\",.*\"pid\":$(field spid),\"tid\":[0-9]*,$ev,\"lport\":$sp,\"raddr\":\"127.0.0.1\",\"rport\":$cp,\"tx_bytes\":701,\"rx_bytes\":5001,\"duration_ns\":[0-9]*}$" $out)"
+check "--json: stats, nothing dropped" \
+	grep -q '^{"type":"stats","probe":"tcplife","seen":\([0-9]*\),"delivered":\1,"dropped":0}$' $out
+
 ktracectl enable tcplife -L notaport > /dev/null 2>&1
 expect_eq "bad port: usage error, exit 2" 2 "$?"
 

@@ -125,5 +125,14 @@ check "'*': too many functions" grep -q "matches more than 1000 functions" $out.
 ktracectl enable funccount > $out 2>$out.err
 expect_eq "no PATTERN: usage error, exit 2" 2 "$?"
 
+# --json: a "table" line, the function's calls exactly.
+json_traced $out "sysloop $N" enable funccount -c sysloop $FUNC
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+expect_eq "--json: a table line, a stats line" "1 1" \
+	"$(json_lines table $out) $(json_lines stats $out)"
+expect_eq "--json: $N calls of $FUNC" $N \
+	"$(json_sum "\"func\":\"$FUNC\",\"count\":[0-9]+" $out)"
+
 check "rmmod" rmmod ktrace
 tap_end

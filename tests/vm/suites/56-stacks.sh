@@ -42,6 +42,27 @@ folded_total()
 	awk 'NF >= 2 && $NF ~ /^[0-9]+$/ && $0 ~ /;/ { s += $NF } END { print s + 0 }' "$@"
 }
 
+# The frames a flame graph of folded lines has: one per distinct stack
+# prefix, and "all".
+folded_frames()
+{
+	awk 'NF >= 2 && $NF ~ /^[0-9]+$/ {
+		sub(/ [0-9]+$/, "")
+		n = split($0, f, ";")
+		p = ""
+		for (i = 1; i <= n; i++) {
+			p = p ";" f[i]
+			if (!(p in seen)) { seen[p] = 1; c++ }
+		}
+	} END { print c + 1 }' "$@"
+}
+
+# The count in the tooltip of a flame graph's "all" frame.
+svg_total()
+{
+	sed -n 's/^<g class="f"><title>all (\([0-9]*\) .*/\1/p' "$1"
+}
+
 check "ktrace.ko loads" load_ktrace
 
 for p in profile stackcount offcputime; do
@@ -80,21 +101,29 @@ expect_eq "stackcount -f -P: exactly $N calls" $N "$(folded_total $out)"
 check "stackcount -f -P: sysloop;...;do_syscall_64;...;getppid" \
 	grep -q "^sysloop;.*do_syscall_64;.*_sys_getppid [0-9]*$" $out
 
-# -d: ends by itself.
-rm -f $out
-ktracectl enable stackcount -f -c sysloop -d 3 $FUNC > $out 2>$out.err &
+# -d: ends by itself.  --svg: the flame graph of the same stacks.
+svg=/tmp/st.svg
+rm -f $out $svg
+ktracectl enable stackcount -f -c sysloop -d 3 --svg $svg $FUNC > $out 2>$out.err &
 pid=$!
 wait_for "Hit Ctrl-C" $out
 sysloop $N
 wait $pid
 expect_eq "stackcount -d 3: exits 0 by itself" 0 "$?"
 expect_eq "stackcount -d 3: $N calls" $N "$(folded_total $out)"
+expect_eq "stackcount --svg: $N calls in the flame graph" $N "$(svg_total $svg)"
+expect_eq "stackcount --svg: a frame per stack prefix" \
+	"$(folded_frames $out)" "$(grep -c '^<g class="f">' $svg)"
+check "stackcount --svg: getppid's frame" \
+	grep -q -e '^<g class="f"><title>__x64_sys_getppid (' \
+		-e '^<g class="f"><title>__do_sys_getppid (' $svg
 
 # profile: a getppid loop for the duration, sampled at 99 Hz.
 D=4
 rc=1
-rm -f $out $out.err
-ktracectl enable profile -F 99 -c sysloop $D > $out 2>$out.err &
+svg=/tmp/prof.svg
+rm -f $out $out.err $svg
+ktracectl enable profile -F 99 -c sysloop --svg $svg $D > $out 2>$out.err &
 pid=$!
 if wait_for "Sampling at 99 Hertz" $out.err; then
 	sysloop 1000000000 &
@@ -119,6 +148,15 @@ total=$(folded_total $out)
 check "profile: samples ($total) between 20 and $((99 * (D + 2)))" \
 	[ "$total" -ge 20 -a "$total" -le $((99 * (D + 2))) ]
 check "profile: no address in the output" sh -c "! grep -q 'ffffffff' $out"
+check "profile --svg: an SVG written" \
+	sh -c "grep -q '^<svg ' $svg && tail -n1 $svg | grep -q '^</svg>$'"
+expect_eq "profile --svg: every sample in the flame graph" "$total" \
+	"$(svg_total $svg)"
+expect_eq "profile --svg: a frame per stack prefix" \
+	"$(folded_frames $out)" "$(grep -c '^<g class="f">' $svg)"
+check "profile --svg: sysloop's and do_syscall_64's frames" sh -c \
+	"grep -q '^<g class=\"f\"><title>sysloop (' $svg && grep -q '^<g class=\"f\"><title>do_syscall_64 (' $svg"
+check "profile --svg: no address in the flame graph" sh -c "! grep -q 'ffffffff' $svg"
 
 # --no-folded: bcc's multi-line stacks, counts add up the same way.
 rm -f $out $out.err
@@ -135,8 +173,10 @@ expect_eq "profile --no-folded: exits 0" 0 "$rc"
 check "profile --no-folded: sysloop [pid] lines" grep -q "^    sysloop \[[0-9]*\]$" $out
 
 # offcputime: pingpong blocks in pipe_read.
+svg=/tmp/off.svg
+rm -f $svg
 rc=1
-if start_traced $out.err offcputime -c pingpong; then
+if start_traced $out.err offcputime -c pingpong --svg $svg; then
 	pingpong 2000
 	stop_traced
 	rc=$?
@@ -150,6 +190,69 @@ check "offcputime: stacks in pipe_read, then schedule" \
 us=$(awk '/pipe_read;/ { s += $NF } END { print s + 0 }' $out)
 check "offcputime: time blocked in pipe_read ($us us) > 0" [ "$us" -gt 0 ]
 check "offcputime: no ktrace frames" sh -c "! grep -q -e ktrace -e __traceiter $out"
+expect_eq "offcputime --svg: all the time in the flame graph" \
+	"$(folded_total $out)" "$(svg_total $svg)"
+check "offcputime --svg: pipe_read's frame, in us" \
+	grep -q '^<g class="f"><title>pipe_read ([0-9]* us, ' $svg
+
+# --json: one "stacks" line per report, each stack's frames leaf first,
+# counts exact; banners on stderr; a "stats" line at exit.
+rc=1
+if start_traced $out.err stackcount --json -P -c sysloop $FUNC; then
+	sysloop $N
+	stop_traced
+	rc=$?
+fi
+cut -c1-400 $out | sed 's/^/# /'
+expect_eq "stackcount --json: exits 0" 0 "$rc"
+expect_eq "stackcount --json: every line a JSON object with a type" 0 \
+	"$(json_bad $out)"
+expect_eq "stackcount --json: one stacks line, one stats line, nothing else" \
+	"1 1 2" "$(json_lines stacks $out) $(json_lines stats $out) $(wc -l < $out)"
+expect_eq "stackcount --json: exactly $N calls over the stacks" $N \
+	"$(json_sum '"count":[0-9]+' $out)"
+check "stackcount --json -P: sysloop's, getppid's frame first" \
+	grep -qE '^\{"type":"stacks","probe":"stackcount","time":"[^"]*","stacks":\[\{"comm":"sysloop","pid":[0-9]+,"frames":\["(__x64_sys_getppid|__do_sys_getppid)",.*"do_syscall_64"' $out
+check "stackcount --json: stats, nothing lost" \
+	grep -q '^{"type":"stats","probe":"stackcount",.*"lost":0}$' $out
+check "stackcount --json: banner and Detaching... on stderr" \
+	sh -c "grep -q '^Tracing 1 functions' $out.err && grep -q '^Detaching' $out.err"
+
+# (sysloop runs first: the test kernel is slow to start it.)
+sysloop 1000000000 &
+spid=$!
+ktracectl enable profile --json -F 99 -c sysloop 2 > $out 2>$out.err
+rc=$?
+kill $spid 2>/dev/null
+wait $spid
+cut -c1-400 $out | sed 's/^/# /'
+expect_eq "profile --json: exits 0" 0 "$rc"
+expect_eq "profile --json: every line a JSON object with a type" 0 \
+	"$(json_bad $out)"
+expect_eq "profile --json: one stacks line" 1 "$(json_lines stacks $out)"
+check "profile --json: every stack sysloop's" \
+	sh -c "grep -o '\"comm\":\"[^\"]*\"' $out | grep -qv '\"sysloop\"' && exit 1; grep -q '\"comm\":\"sysloop\"' $out"
+check "profile --json: samples in the getppid path" \
+	grep -q '"frames":\[[^]]*"do_syscall_64"' $out
+total=$(json_sum '"count":[0-9]+\}' $out)
+check "profile --json: samples ($total) between 10 and $((99 * 4))" \
+	[ "$total" -ge 10 -a "$total" -le $((99 * 4)) ]
+check "profile --json: no address" sh -c "! grep -q 'ffffffff' $out"
+
+rc=1
+if start_traced $out.err offcputime --json -c pingpong; then
+	pingpong 2000
+	stop_traced
+	rc=$?
+fi
+expect_eq "offcputime --json: exits 0" 0 "$rc"
+expect_eq "offcputime --json: every line a JSON object with a type" 0 \
+	"$(json_bad $out)"
+check "offcputime --json: in usecs, pingpong's stacks" \
+	grep -q '^{"type":"stacks","probe":"offcputime","time":"[^"]*","unit":"usecs","stacks":\[{"comm":"pingpong",' $out
+us=$(grep -oE '"pipe_read"[^]]*\],"count":[0-9]+,"sum":[0-9]+' $out |
+	sed 's/.*"sum"://' | awk '{ s += $1 } END { print s + 0 }')
+check "offcputime --json: time blocked in pipe_read ($us us) > 0" [ "$us" -gt 0 ]
 
 # Errors.
 ktracectl enable stackcount no_such_function_xyz > $out 2>$out.err

@@ -157,5 +157,12 @@ expect_eq "no EVENT: usage error, exit 2" 2 "$?"
 ktracectl enable tpcount 'sched:' > $out 2>$out.err
 expect_eq "'sched:': usage error, exit 2" 2 "$?"
 
+# --json: a "table" line, the execs exactly.
+json_traced $out "forks $N" enable tpcount -c sysloop sched:sched_process_exec
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+expect_eq "--json: exactly $N execs" $N \
+	"$(json_sum '"event":"sched:sched_process_exec","count":[0-9]+' $out)"
+
 check "rmmod" rmmod ktrace
 tap_end

@@ -94,5 +94,14 @@ expect_eq "-c bpfload: only bpfload rows" "" "$(awk 'NF == 6 && $1 != "COMM" && 
 ktracectl enable bpfwatch 1 2 3 > $out 2>$out.err
 expect_eq "three positionals: usage error, exit 2" 2 "$?"
 
+# --json: a "table" line; prog_type null but for PROG_LOAD.
+json_traced $out "bpfload $K" enable bpfwatch -c bpfload
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+expect_eq "--json: exactly $K MAP_CREATE, no errors" 1 \
+	"$(grep -c "\"comm\":\"bpfload\",\"cmd\":\"MAP_CREATE\",\"prog_type\":null,\"count\":$K,\"errors\":0,\"rate\":[0-9.]*}" $out)"
+expect_eq "--json: exactly $K PROG_LOAD SOCKET_FILTER, no errors" 1 \
+	"$(grep -c "\"comm\":\"bpfload\",\"cmd\":\"PROG_LOAD\",\"prog_type\":\"SOCKET_FILTER\",\"count\":$K,\"errors\":0,\"rate\":[0-9.]*}" $out)"
+
 check "rmmod" rmmod ktrace
 tap_end

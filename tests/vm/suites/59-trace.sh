@@ -155,5 +155,15 @@ check "usage printed" grep -q "^Usage: ktracectl enable trace" $err
 ktracectl enable trace > $out 2>$err
 expect_eq "no probe: exit 2" 2 "$?"
 
+# --json: an "event" line per call, the message as the text prints it
+# and the string read.
+json_traced $out "openloop 20 $marker" enable trace -c openloop 'do_sys_openat2 "%s", arg2'
+expect_eq "--json: exits 0" 0 "$rc"
+expect_eq "--json: every line a JSON object with a type" 0 "$(json_bad $out)"
+expect_eq "--json: 20 opens of $marker" 20 \
+	"$(grep -c "^{\"type\":\"event\",\"probe\":\"trace\",.*\"comm\":\"openloop\",\"func\":\"do_sys_openat2\",\"msg\":\"$marker\",\"args\":\[[0-9,]*\],\"str\":\"$marker\",\"str_cut\":false}$" $out)"
+check "--json: stats, seen = delivered, nothing dropped" \
+	grep -q '^{"type":"stats","probe":"trace","seen":\([0-9]*\),"delivered":\1,"dropped":0}$' $out
+
 check "rmmod" rmmod ktrace
 tap_end

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: what tracing costs, measured in one guest boot of Debian's
+# stock 6.1 kernel (no debug options) on the bench root filesystem
+# (scripts/rootfs.sh: bcc, bpftrace, fio...), by "ktracectl bench".
+# Prints the table, writes bench/results.json, and puts the table into
+# docs/benchmarks.md between its bench-results markers.
+#
+#   bench.sh [--quick] [--json FILE] [--no-docs] [-- BENCH ARGS...]
+#     --quick       the smoke version: few, short repetitions; checks the
+#                   machinery and the JSON's shape, asserts no timing
+#     --json FILE   where the JSON goes (default bench/results.json;
+#                   with --quick build/bench/results.json)
+#     --no-docs     leave docs/benchmarks.md alone (--quick never edits it)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$KTRACE_TOP"
+
+quick=0 json="" docs=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick)	quick=1; shift ;;
+	--json)		json=$2; shift 2 ;;
+	--no-docs)	docs=0; shift ;;
+	--)		shift; break ;;
+	*)		die "bench.sh: unknown option '$1'" ;;
+	esac
+done
+args=("$@")
+if [ $quick -eq 1 ]; then
+	# No bcc: its tools compile with clang at start, a minute each under
+	# TCG.  The other paths run as in the full bench.
+	[ ${#args[@]} -gt 0 ] ||
+		args=(--paths floor,module,bpf,trace_pipe,hist_trigger,bpftrace)
+	args=(-q "${args[@]}")
+	docs=0
+	json=${json:-build/bench/results.json}
+	timeout=900
+else
+	json=${json:-bench/results.json}
+	timeout=5400
+fi
+
+kernel=stock-6.1
+scripts/kernel-stock.sh 6.1 >/dev/null || die "stock 6.1 kernel fetch failed"
+payload=$(scripts/payload.sh "$kernel" 2>/dev/null) || die "payload for $kernel failed"
+cp tests/vm/bench-guest.sh "$payload/"
+# null_blk from the kernel's own modules, for block_latency's disk.
+kdir=$(scripts/kernel-stock.sh --print-dir 6.1)
+nullblk=$(find -L "$kdir/modules/" -name 'null_blk.ko*' | head -n1)
+case "$nullblk" in
+*.xz)	xz -dc "$nullblk" > "$payload/null_blk.ko" ;;
+*.zst)	zstd -qdc "$nullblk" > "$payload/null_blk.ko" ;;
+?*)	cp "$nullblk" "$payload/null_blk.ko" ;;
+*)	rm -f "$payload/null_blk.ko" ;;
+esac
+rootfs=$(scripts/rootfs.sh) || die "bench rootfs failed"
+
+out=build/bench
+mkdir -p "$out" "$(dirname "$json")"
+step "bench guest: $kernel, ${args[*]:-full run}"
+start=$(date +%s)
+rc=0
+tests/vm/run.sh -k "$kernel" -p "$payload" -r "$rootfs" -t "$timeout" -o "$out" \
+	-- "sh /ktrace/bench-guest.sh ${args[*]}" > "$out/guest.log" 2> "$out/run.err" || rc=$?
+took=$(( $(date +%s) - start ))
+
+# The table (everything but the JSON) to the terminal; the JSON to $json.
+sed '/^KTRACE_BENCH_JSON_BEGIN$/,/^KTRACE_BENCH_JSON_END$/d' "$out/guest.log"
+sed -n '/^KTRACE_BENCH_JSON_BEGIN$/,/^KTRACE_BENCH_JSON_END$/p' "$out/guest.log" |
+	sed '1d;$d' > "$json.tmp"
+[ $rc -eq 0 ] || { cat "$out/run.err" >&2; die "bench guest failed (exit $rc)"; }
+[ -s "$json.tmp" ] || die "the guest printed no results"
+mv "$json.tmp" "$json"
+echo "bench: results in $json (guest run ${took}s)"
+
+# The JSON has the shape the issue gives, and sane values; no timing.
+python3 - "$json" <<'PY' || die "results.json: wrong shape"
+import json, math, sys
+r = json.load(open(sys.argv[1]))
+paths = ["floor", "module", "bpf", "trace_pipe", "hist_trigger", "bcc", "bpftrace"]
+assert isinstance(r["kernel"], str) and r["kernel"]
+assert isinstance(r["repetitions"], int) and r["repetitions"] >= 1
+assert r["probes"], "no probes"
+def num(v, nonneg):
+    assert isinstance(v, (int, float)) and math.isfinite(v), v
+    assert not nonneg or v >= 0, v
+for name, probe in r["probes"].items():
+    assert sorted(probe) == sorted(paths), (name, sorted(probe))
+    for p, v in probe.items():
+        where = name + "/" + p
+        if not v["available"]:
+            assert v["reason"], where
+            continue
+        a = v["added_ns_per_event"]
+        for k in ("median", "min", "max"):
+            num(a[k], False)
+        assert a["min"] <= a["median"] <= a["max"], where
+        num(v["slowdown_pct"], False)
+        if v["reader_cpu_pct"] is not None:
+            num(v["reader_cpu_pct"], True)
+        if v["lost"] is not None:
+            assert isinstance(v["lost"], int) and v["lost"] >= 0, where
+        assert v["agrees"] in (True, False, None), where
+    assert probe["module"]["available"], name + ": module path did not run"
+    assert probe["floor"]["available"], name + ": floor path did not run"
+    assert probe["trace_pipe"]["available"], name + ": trace_pipe did not run"
+for p in ("module_ring", "bpf_ringbuf", "trace_pipe"):
+    s = r["streaming"][p]
+    if s["available"]:
+        num(s["lossless_events_per_s"], True)
+assert r["streaming"]["module_ring"]["available"], "module ring did not run"
+print("bench: results.json has the expected shape")
+PY
+
+[ $docs -eq 1 ] || exit 0
+# docs/benchmarks.md: the table between the markers, with where it ran.
+doc=docs/benchmarks.md
+[ -f "$doc" ] || die "$doc missing"
+{
+	echo "<!-- bench-results:begin (scripts/bench.sh writes this part) -->"
+	echo
+	echo "Run of $(date -u +%Y-%m-%d), host CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
+		"($(nproc) cores), QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG, guest run ${took}s."
+	echo
+	sed '/^KTRACE_BENCH_JSON_BEGIN$/,/^KTRACE_BENCH_JSON_END$/d' "$out/guest.log" |
+		grep -v '^bench: '
+	echo
+	echo "<!-- bench-results:end -->"
+} > "$out/section.md"
+awk -v sect="$out/section.md" '
+	/^<!-- bench-results:begin/ { while ((getline l < sect) > 0) print l; skip = 1; next }
+	/^<!-- bench-results:end/ { skip = 0; next }
+	!skip { print }
+' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
+echo "bench: table written into $doc"

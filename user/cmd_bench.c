@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktracectl bench: what tracing costs, measured, on this kernel, for each
+ * probe and each way of doing its job (see bench.h for the files).
+ *
+ * For one probe a worker process runs the probe's workload in
+ * repetitions, timing each itself.  Baseline repetitions run untraced,
+ * before and after the traced ones (drift shows as spread); then each
+ * path in turn is attached, the same repetitions run, and the path is
+ * detached and its result read.  Added ns per event is a repetition's ns
+ * per op less the baseline median, divided by events per op (the
+ * module's count over the ops it saw).  Paths that cannot run here are
+ * reported with the reason, never left out silently.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "ktracectl.h"
+#include "bench.h"
+
+static const char bench_doc[] =
+"Measure what tracing costs: each probe's workload untraced, with an empty\n"
+"callback on its hooks (the floor), with ktrace.ko, ktrace's eBPF programs,\n"
+"ftrace (trace_pipe read and parsed, and hist triggers), bcc and bpftrace.\n"
+"\n"
+"USAGE: ktracectl bench [--help] [-n REPS] [-q] [-t SECS] [-d DISK]\n"
+"                       [-e PATH] [-o FILE] [--paths LIST] [--no-streaming]\n"
+"                       [PROBE...]\n"
+"\n"
+"PROBES: syscount block_latency runqlat execsnoop (default: all).\n"
+"Reports per path: ns added per event (median [min, max] over the\n"
+"repetitions), % slowdown, the reader's CPU %, events lost, and whether the\n"
+"histogram agrees with the module's (total within 1 %, same fullest\n"
+"bucket); then the highest lossless rate of each streaming path.\n"
+"Needs ktrace.ko loaded, tracefs, and for peers bcc and bpftrace installed.\n"
+"\n"
+"EXAMPLES:\n"
+"    ktracectl bench                        # everything, 5 repetitions\n"
+"    ktracectl bench -o results.json        # and the JSON for scripts\n"
+"    ktracectl bench -q syscount            # a quick look at one probe\n"
+"    ktracectl bench --paths floor,module   # only those paths";
+
+enum { OPT_NO_STREAMING = 0x100, OPT_PATHS };
+
+static const struct argp_option bench_opts[] = {
+	{ "reps", 'n', "REPS", 0, "Repetitions per path (default 5)", 0 },
+	{ "quick", 'q', NULL, 0, "Few, short repetitions: checks the machinery, timings mean little", 0 },
+	{ "time", 't', "SECS", 0, "Seconds per baseline repetition (default 1)", 0 },
+	{ "disk", 'd', "DISK", 0, "Disk for block_latency's reads (default vda)", 0 },
+	{ "exec", 'e', "PATH", 0, "Program execsnoop's workload runs, with the argument 0 (default " BENCH_EXEC_PATH ")", 0 },
+	{ "output", 'o', "FILE", 0, "Write the results as JSON to FILE (- for stdout)", 0 },
+	{ "paths", OPT_PATHS, "LIST", 0, "Only these paths, comma-separated", 0 },
+	{ "no-streaming", OPT_NO_STREAMING, NULL, 0, "Skip the streaming rates", 0 },
+	{},
+};
+
+struct bench_args {
+	int reps;
+	bool quick, no_streaming;
+	double seconds;
+	const char *disk, *output, *exec;
+	bool paths[PATH_NR];
+	const struct bench_probe *probes[8];
+	unsigned int nr_probes;
+};
+
+static void parse_paths(const struct argp_state *state, struct bench_args *a,
+			char *arg)
+{
+	char *tok, *save = NULL;
+	int k;
+
+	memset(a->paths, 0, sizeof(a->paths));
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (k = 0; k < PATH_NR; k++)
+			if (!strcmp(tok, bench_path_names[k]))
+				break;
+		if (k == PATH_NR)
+			usage_error(state, "unknown path '%s'", tok);
+		a->paths[k] = true;
+	}
+}
+
+static error_t parse_bench(int key, char *arg, struct argp_state *state)
+{
+	struct bench_args *a = state->input;
+	const struct bench_probe *p;
+	char *end;
+
+	switch (key) {
+	case 'n':
+		a->reps = parse_ulong(state, "REPS", arg, BENCH_MAX_REPS / 2);
+		break;
+	case 'q':
+		a->quick = true;
+		break;
+	case 't':
+		errno = 0;
+		a->seconds = strtod(arg, &end);
+		if (errno || *end || !(a->seconds > 0 && a->seconds <= 60))
+			usage_error(state, "invalid SECS '%s'", arg);
+		break;
+	case 'd':
+		a->disk = arg;
+		break;
+	case 'e':
+		if (arg[0] != '/' || access(arg, X_OK))
+			usage_error(state, "'%s' is not an executable's absolute path", arg);
+		a->exec = arg;
+		break;
+	case 'o':
+		a->output = arg;
+		break;
+	case OPT_PATHS:
+		parse_paths(state, a, arg);
+		break;
+	case OPT_NO_STREAMING:
+		a->no_streaming = true;
+		break;
+	case ARGP_KEY_ARG:
+		p = bench_probe_find(arg);
+		if (!p)
+			usage_error(state, "no bench for probe '%s'", arg);
+		if (a->nr_probes == sizeof(a->probes) / sizeof(a->probes[0]))
+			usage_error(state, "too many probes");
+		a->probes[a->nr_probes++] = p;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- one probe ---- */
+
+/* Ops to start calibrating with, and the most a repetition runs. */
+static void work_bounds(enum bench_work w, unsigned long *first,
+			unsigned long *max)
+{
+	static const unsigned long b[][2] = {
+		[WORK_SYSCALL] = { 20000, 20000000 },
+		[WORK_BLOCK] = { 100, 200000 },
+		[WORK_PINGPONG] = { 1000, 2000000 },
+		[WORK_EXEC] = { 20, 20000 },
+	};
+
+	*first = b[w][0];
+	*max = b[w][1];
+}
+
+static void unavailable(struct bench_path_res *r, const char *fmt, const char *s)
+{
+	r->available = false;
+	snprintf(r->reason, sizeof(r->reason), fmt, s);
+}
+
+/* The empty callback on the probe's hooks: ktrace.ko's "floor" probe. */
+static struct kt *floor_on(const char *probe, char *why, size_t why_size)
+{
+	struct ktrace_enable en;
+	struct kt *kt;
+	int err;
+
+	err = kt_open(&kt);
+	if (err) {
+		snprintf(why, why_size, "%s: %s", KTRACE_DEVICE, kt_strerror(err));
+		return NULL;
+	}
+	memset(&en, 0, sizeof(en));
+	snprintf(en.probe, sizeof(en.probe), "floor");
+	snprintf(en.symbol, sizeof(en.symbol), "%s", probe);
+	en.flags = KTRACE_ENABLE_SYMBOL;
+	err = kt_enable(kt, &en);
+	if (err < 0) {
+		snprintf(why, why_size, "floor probe: %s", kt_strerror(err));
+		kt_close(kt);
+		return NULL;
+	}
+	bench_sleep(1);		/* TCG: stale code right after patching */
+	return kt;
+}
+
+struct path_run {
+	struct bench_ext ext;
+	struct bench_pipe_reader pipe;
+	struct kt *kt;
+};
+
+/* Attaches path @k; 0, or -1 with r->reason set. */
+static int path_start(const struct bench_probe *p, enum bench_path k,
+		      const struct bench_ctx *c, struct path_run *pr,
+		      struct bench_path_res *r)
+{
+	char why[160] = "";
+
+	memset(pr, 0, sizeof(*pr));
+	switch (k) {
+	case PATH_FLOOR:
+		pr->kt = floor_on(p->name, why, sizeof(why));
+		if (!pr->kt)
+			goto fail;
+		return 0;
+	case PATH_TRACE_PIPE:
+		if (bench_pipe_start(&pr->pipe, p->tp_job, c, why, sizeof(why)))
+			goto fail;
+		bench_pipe_mark(&pr->pipe);
+		return 0;
+	case PATH_HIST_TRIGGER:
+		if (!p->tp_trigger) {
+			snprintf(why, sizeof(why), "%s", p->no_trigger);
+			goto fail;
+		}
+		if (bench_trigger_start(p->tp_job, c, why, sizeof(why)))
+			goto fail;
+		return 0;
+	default:
+		if (p->ext(k, c, &pr->ext, why, sizeof(why)))
+			goto fail;
+		if (bench_ext_start(&pr->ext, 600, why, sizeof(why)))
+			goto fail;
+		bench_ext_mark(&pr->ext);
+		return 0;
+	}
+fail:
+	unavailable(r, "%s", why);
+	return -1;
+}
+
+/* Detaches path @k and reads its result into r->hist. */
+static void path_stop(const struct bench_probe *p, enum bench_path k,
+		      struct path_run *pr, struct bench_path_res *r)
+{
+	int err = 0;
+
+	switch (k) {
+	case PATH_FLOOR:
+		kt_close(pr->kt);	/* closing disables the instance */
+		r->reader_cpu_pct = -1;
+		r->lost = 0;		/* an empty callback drops nothing */
+		return;
+	case PATH_TRACE_PIPE:
+		r->reader_cpu_pct = bench_pipe_cpu_pct(&pr->pipe);
+		err = bench_pipe_stop(&pr->pipe, &r->hist);
+		break;
+	case PATH_HIST_TRIGGER:
+		r->reader_cpu_pct = 0;	/* no reader: the kernel does it all */
+		err = bench_trigger_stop(p->tp_job, &r->hist);
+		break;
+	default:
+		r->reader_cpu_pct = bench_ext_cpu_pct(&pr->ext);
+		err = bench_ext_stop(&pr->ext, &r->hist);
+		if (err)
+			bench_ext_last_line(&pr->ext, r->reason, sizeof(r->reason));
+		break;
+	}
+	if (err && !r->reason[0])
+		snprintf(r->reason, sizeof(r->reason), "no result");
+	r->lost = r->hist.lost_known ? (long long)r->hist.lost : -1;
+}
+
+static int run_reps(struct bench_worker *w, unsigned long ops, int reps,
+		    double *ns)
+{
+	int i;
+
+	for (i = 0; i < reps; i++)
+		if (bench_worker_run(w, ops, &ns[i]))
+			return -1;
+	return 0;
+}
+
+static void finish_path(struct bench_probe_res *pr, struct bench_path_res *r,
+			const double *ns, const struct bench_path_res *module)
+{
+	double base = r->base_ns;
+	int i;
+
+	for (i = 0; i < r->nreps; i++)
+		r->added_ns[i] = (ns[i] - base) / pr->events_per_op;
+	bench_stat_of(r->added_ns, r->nreps, &r->added);
+	r->slowdown_pct = 100.0 * r->added.median * pr->events_per_op / base;
+	if (r == module || r == &pr->path[PATH_FLOOR])
+		r->agrees = r == module ? 1 : -1;
+	else if (module->available)
+		r->agrees = bench_hist_agree(&module->hist, &r->hist);
+	else
+		r->agrees = -1;
+}
+
+static void run_probe(const struct bench_args *a, const struct bench_ctx *base,
+		      struct bench_probe_res *pr)
+{
+	const struct bench_probe *p = pr->probe;
+	struct bench_work_conf conf = {
+		.work = p->work, .disk = NULL, .exec_path = base->exec_path,
+	};
+	double ns[PATH_NR][BENCH_MAX_REPS], base_ns[PATH_NR * BENCH_MAX_REPS], t;
+	unsigned long first, max;
+	char disk_path[64];
+	struct bench_worker w;
+	struct bench_ctx c = *base;
+	struct path_run run;
+	int k, reps = a->reps, nbase = 0;
+	struct bench_stat st;
+	double t0;
+
+	snprintf(disk_path, sizeof(disk_path), "/dev/%s", base->disk);
+	conf.disk = disk_path;
+	conf.use_fio = p->work == WORK_BLOCK && bench_have_fio();
+	snprintf(pr->driver, sizeof(pr->driver), "%s%s%s", bench_work_driver(&conf),
+		 p->work == WORK_EXEC ? " of " : "",
+		 p->work == WORK_EXEC ? conf.exec_path : "");
+	for (k = 0; k < PATH_NR; k++)
+		pr->path[k].agrees = -1;
+	if (bench_worker_start(&w, &conf)) {
+		for (k = 0; k < PATH_NR; k++)
+			unavailable(&pr->path[k], "%s", "cannot start the worker");
+		return;
+	}
+	c.pid = w.pid;
+
+	/* Calibrate: a repetition of about a->seconds, untraced. */
+	work_bounds(p->work, &first, &max);
+	if (bench_worker_run(&w, first, &t)) {
+		for (k = 0; k < PATH_NR; k++)
+			unavailable(&pr->path[k], "%s", "the workload failed");
+		bench_worker_stop(&w);
+		return;
+	}
+	pr->ops = (unsigned long)(a->seconds * 1e9 / t);
+	pr->ops = pr->ops < first / 4 ? first / 4 : pr->ops > max ? max : pr->ops;
+	if (!pr->ops)
+		pr->ops = 1;
+	fprintf(stderr, "bench: %s: %lu ops per repetition (%.0f ns per op)\n",
+		p->name, pr->ops, t);
+
+	run_reps(&w, pr->ops, 1, base_ns);	/* warm caches */
+	for (k = 0; k < PATH_NR; k++) {
+		struct bench_path_res *r = &pr->path[k];
+
+		if (!a->paths[k]) {
+			unavailable(r, "%s", "not selected (--paths)");
+			continue;
+		}
+		/*
+		 * Each path against the baseline run just before it, so the
+		 * host's load drifting over the run does not become its cost.
+		 */
+		if (run_reps(&w, pr->ops, reps, base_ns + nbase)) {
+			unavailable(r, "%s", "the workload failed");
+			continue;
+		}
+		bench_stat_of(base_ns + nbase, reps, &st);
+		r->base_ns = st.median;
+		nbase += reps;
+		t0 = bench_now();
+		if (path_start(p, k, &c, &run, r)) {
+			fprintf(stderr, "bench: %s: %s: n/a: %s\n", p->name,
+				bench_path_names[k], r->reason);
+			continue;
+		}
+		if (run_reps(&w, pr->ops, reps, ns[k])) {
+			path_stop(p, k, &run, r);
+			unavailable(r, "%s", "the workload failed while traced");
+			continue;
+		}
+		r->available = true;
+		r->nreps = reps;
+		path_stop(p, k, &run, r);
+		if (r->reason[0])
+			r->available = false;
+		fprintf(stderr, "bench: %s: %s: %.1f s, %llu events, fullest bucket %d, lost %lld\n",
+			p->name, bench_path_names[k], bench_now() - t0,
+			r->hist.total, bench_hist_mode(&r->hist), r->lost);
+	}
+	bench_worker_stop(&w);
+	bench_stat_of(base_ns, nbase, &pr->base_ns);
+
+	/* Events per op: what the module counted over the ops it saw. */
+	pr->events_per_op = 1;
+	if (pr->path[PATH_MODULE].available && pr->path[PATH_MODULE].hist.total)
+		pr->events_per_op = (double)pr->path[PATH_MODULE].hist.total /
+				    ((double)pr->ops * reps);
+	for (k = 0; k < PATH_NR; k++)
+		if (pr->path[k].available)
+			finish_path(pr, &pr->path[k], ns[k], &pr->path[PATH_MODULE]);
+}
+
+/* ---- the command ---- */
+
+static void machine(struct bench_run *run)
+{
+	struct utsname u;
+	char line[256];
+	FILE *f;
+
+	snprintf(run->kernel, sizeof(run->kernel), "unknown");
+	if (!uname(&u))
+		snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
+	snprintf(run->cpu, sizeof(run->cpu), "%ld CPUs", sysconf(_SC_NPROCESSORS_ONLN));
+	f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && p) {
+			p[strcspn(p, "\n")] = 0;
+			snprintf(run->cpu, sizeof(run->cpu), "%ld x %s",
+				 sysconf(_SC_NPROCESSORS_ONLN), p + 2);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static int disk_of(const char *disk, struct bench_ctx *c)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/dev/%s", disk);
+	if (stat(path, &st) || !S_ISBLK(st.st_mode))
+		return -1;
+	c->disk = disk;
+	c->dev_major = major(st.st_rdev);
+	c->dev_minor = minor(st.st_rdev);
+	return 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	static const struct argp_child children[] = {
+		{ &verbose_argp, 0, NULL, 0 },
+		{},
+	};
+	static const struct argp argp = {
+		.options = bench_opts,
+		.parser = parse_bench,
+		.args_doc = "[PROBE...]",
+		.doc = bench_doc,
+		.children = children,
+	};
+	static struct bench_run run;
+	struct bench_args a = {
+		.reps = 5, .seconds = 1.0, .disk = "vda", .exec = BENCH_EXEC_PATH,
+	};
+	static char self[PATH_MAX];
+	struct bench_ctx c = { 0 };
+	unsigned int i;
+	ssize_t n;
+	int k;
+
+	for (k = 0; k < PATH_NR; k++)
+		a.paths[k] = true;
+	if (parse_subcommand(&argp, argc, argv, "bench", &a))
+		return EXIT_USAGE;
+	if (a.quick) {
+		a.reps = a.reps == 5 ? 2 : a.reps;
+		a.seconds = a.seconds == 1.0 ? 0.15 : a.seconds;
+	}
+	if (!a.nr_probes)
+		for (i = 0; i < bench_nr_probes && i < 8; i++)
+			a.probes[a.nr_probes++] = &bench_probes[i];
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "ktracectl: /proc/self/exe: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	self[n] = 0;
+	c.self = self;
+	c.exec_path = a.exec;
+	if (disk_of(a.disk, &c)) {
+		fprintf(stderr, "ktracectl: /dev/%s is not a block device\n", a.disk);
+		return EXIT_FAIL;
+	}
+	/* The paths' tracers are stopped with SIGINT; so is the bench. */
+	machine(&run);
+	run.reps = a.reps;
+	run.quick = a.quick;
+	for (i = 0; i < a.nr_probes; i++) {
+		run.probes[run.nr].probe = a.probes[i];
+		run_probe(&a, &c, &run.probes[run.nr++]);
+	}
+	if (!a.no_streaming)
+		bench_streaming(&run, &c, a.quick ? 0.3 : 2 * a.seconds);
+
+	bench_print_table(stdout, &run);
+	fflush(stdout);
+	if (a.output && bench_write_json(a.output, &run)) {
+		fprintf(stderr, "ktracectl: %s: %s\n", a.output, strerror(errno));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
