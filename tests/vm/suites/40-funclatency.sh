@@ -137,14 +137,23 @@ else
 	skip "no $bl: blacklisted function"
 fi
 
-# Interval mode: two 1 s intervals, each read and cleared atomically.
+# Interval mode: 1 s intervals, each read and cleared atomically, until
+# Ctrl-C after the workload, however long it took: the reports add up to
+# the calls, none lost or counted twice between two reads.
 rm -f $out
-ktracectl enable funclatency -c sysloop 1 2 $FUNC > $out 2>$err &
+ktracectl enable funclatency -c sysloop 1 $FUNC > $out 2>$err &
 pid=$!
 wait_for "$HEADER" $out
-sysloop $N
+# Two halves more than an interval apart land in different reports.
+sysloop $((N / 2))
+sleep 1.5
+sysloop $((N - N / 2))
+sleep 1
+kill -INT $pid
 wait $pid
-expect_eq "interval mode: exits 0 after 2 intervals" 0 "$?"
+expect_eq "interval mode: exits 0 on SIGINT" 0 "$?"
+check "interval mode: two reports or more with calls" \
+	[ "$(awk '$1 == "avg"' $out | wc -l)" -ge 2 ]
 expect_eq "interval mode: the intervals add up to $N" $N "$(hist_total $out)"
 expect_eq "interval mode: the summaries add up to $N" $N "$(summary_count $out)"
 

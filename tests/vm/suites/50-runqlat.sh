@@ -96,14 +96,22 @@ cp /ktrace/bin/pingpong /tmp/pongping
 run_traced "-c pingpong" "/tmp/pongping $((5 * N)); pingpong $N"
 in_range "-c keeps pongping's $((5 * N)) round trips out" "$(hist_total $out)"
 
-# Interval mode: three 2 s intervals, each read and cleared atomically.
+# Interval mode: 1 s intervals, each read and cleared atomically, until
+# Ctrl-C after the workload, however long it took: the reports add up.
 rm -f $out
-ktracectl enable runqlat -c pingpong 2 3 > $out 2>&1 &
+ktracectl enable runqlat -c pingpong 1 > $out 2>&1 &
 pid=$!
 wait_for "$HEADER" $out
-pingpong $N
+# Two halves more than an interval apart land in different reports.
+pingpong $((N / 2))
+sleep 1.5
+pingpong $((N - N / 2))
+sleep 1
+kill -INT $pid
 wait $pid
-expect_eq "interval mode: exits 0 after 3 intervals" 0 "$?"
+expect_eq "interval mode: exits 0 on SIGINT" 0 "$?"
+check "interval mode: two reports or more" \
+	[ "$(grep -c 'usecs *: count *distribution' $out)" -ge 2 ]
 in_range "interval mode: the intervals add up" "$(hist_total $out)"
 
 # --json: a "hist" line split by pid, with the waits counted.

@@ -104,13 +104,13 @@ check "stackcount -f -P: sysloop;...;do_syscall_64;...;getppid" \
 # -d: ends by itself.  --svg: the flame graph of the same stacks.
 svg=/tmp/st.svg
 rm -f $out $svg
-ktracectl enable stackcount -f -c sysloop -d 3 --svg $svg $FUNC > $out 2>$out.err &
+ktracectl enable stackcount -f -c sysloop -d 6 --svg $svg $FUNC > $out 2>$out.err &
 pid=$!
 wait_for "Hit Ctrl-C" $out
 sysloop $N
 wait $pid
-expect_eq "stackcount -d 3: exits 0 by itself" 0 "$?"
-expect_eq "stackcount -d 3: $N calls" $N "$(folded_total $out)"
+expect_eq "stackcount -d 6: exits 0 by itself" 0 "$?"
+expect_eq "stackcount -d 6: $N calls" $N "$(folded_total $out)"
 expect_eq "stackcount --svg: $N calls in the flame graph" $N "$(svg_total $svg)"
 expect_eq "stackcount --svg: a frame per stack prefix" \
 	"$(folded_frames $out)" "$(grep -c '^<g class="f">' $svg)"
