@@ -114,16 +114,16 @@ else
 fi
 expect_eq "-p: only that process's $N getppid calls" $N "$(count_of getppid)"
 
-# Interval mode: -i 1 -d 3 ends by itself; the intervals add up.
+# Interval mode: -i 1 -d 5 ends by itself; the intervals add up.
 rm -f $out
-ktracectl enable syscount -c sysloop -i 1 -d 3 > $out 2>&1 &
+ktracectl enable syscount -c sysloop -i 1 -d 5 > $out 2>&1 &
 pid=$!
 wait_for "$HEADER" $out
 sysloop $N
 wait $pid
-expect_eq "-i 1 -d 3: exits 0 by itself" 0 "$?"
-check "-i 1 -d 3: three tables" [ "$(grep -c '^SYSCALL' $out)" -eq 3 ]
-expect_eq "-i 1 -d 3: the intervals add up to $N" $N "$(count_of getppid)"
+expect_eq "-i 1 -d 5: exits 0 by itself" 0 "$?"
+check "-i 1 -d 5: five tables" [ "$(grep -c '^SYSCALL' $out)" -eq 5 ]
+expect_eq "-i 1 -d 5: the intervals add up to $N" $N "$(count_of getppid)"
 
 ktracectl enable syscount -P -C > $out 2>&1
 expect_eq "-P with -C: usage error, exit 2" 2 "$?"

@@ -93,24 +93,24 @@ expect_eq "-p: only that process's $N calls" $N "$(count $FUNC)"
 
 # -d: ends by itself after the duration.
 rm -f $out
-ktracectl enable funccount -c sysloop -d 3 $FUNC > $out 2>$out.err &
+ktracectl enable funccount -c sysloop -d 5 $FUNC > $out 2>$out.err &
 pid=$!
 wait_for "$HEADER" $out
 sysloop $N
 wait $pid
-expect_eq "-d 3: exits 0 by itself" 0 "$?"
-expect_eq "-d 3: $N calls" $N "$(count $FUNC)"
+expect_eq "-d 5: exits 0 by itself" 0 "$?"
+expect_eq "-d 5: $N calls" $N "$(count $FUNC)"
 
 # -i: interval tables add up.
 rm -f $out
-ktracectl enable funccount -c sysloop -i 1 -d 2 $FUNC > $out 2>$out.err &
+ktracectl enable funccount -c sysloop -i 1 -d 4 $FUNC > $out 2>$out.err &
 pid=$!
 wait_for "$HEADER" $out
 sysloop $N
 wait $pid
-expect_eq "-i 1 -d 2: exits 0" 0 "$?"
-expect_eq "-i 1 -d 2: two tables" 2 "$(grep -c '^FUNC' $out)"
-expect_eq "-i 1 -d 2: the intervals add up to $N" $N "$(count $FUNC)"
+expect_eq "-i 1 -d 4: exits 0" 0 "$?"
+expect_eq "-i 1 -d 4: four tables" 4 "$(grep -c '^FUNC' $out)"
+expect_eq "-i 1 -d 4: the intervals add up to $N" $N "$(count $FUNC)"
 
 # Errors.
 ktracectl enable funccount no_such_function_xyz > $out 2>$out.err
