@@ -121,7 +121,7 @@ for k in $KERNELS; do
 	rc=$?
 	[ $rc -eq 0 ] || tail -n 20 "$out/sparse.log"
 	result "$k: sparse (make C=2) clean on ktrace's sources" $rc
-	tests/vm/run.sh -k "$k" -p "build/$k/payload" -t 1500 -o "$out" \
+	tests/vm/run.sh -k "$k" -p "build/$k/payload" -t 2700 -o "$out" \
 		-- 'sh /ktrace/guest-check.sh' > "$out/tap" 2> "$out/run.err"
 	rc=$?
 	count_tap "$out/tap"
