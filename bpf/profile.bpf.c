@@ -5,31 +5,30 @@
  * of module/probes/profile.c: ktracectl opens a cpu-clock perf event per
  * CPU and attaches this program to each.
  *
- * As in the module, a stack id names one (frames, tgid, comm): the frames
- * go to a BPF stack map, and kt_prof_ids gives each distinct triple an id
- * the first time it is seen.  Ids are handed out per CPU (the program
+ * As in the module, a stack id names one (frames, tgid, comm):
+ * kt_prof_ids gives each distinct triple an id the first time it is
+ * seen.  Ids are handed out per CPU (the program
  * does not run twice at once on one CPU), KT_PROF_IDS_PER_CPU apart, so
- * no atomic counter is needed.  A sample whose stack or triple finds its
- * table full is counted as table full, as the module's stack table does.
+ * no atomic counter is needed.  A sample whose triple finds the table
+ * full is counted as table full, as the module's stack table does.
  *
  * The idle tasks are not sampled.  A sample taken in user mode has no
- * kernel stack (bpf_get_stackid() -EFAULT): it is counted under an empty
+ * kernel stack (bpf_get_stack() fails): it is counted under an empty
  * stack, which the command shows as "[user]".
  */
 #define KT_BPF_HIST
 #include "ktrace.bpf.h"
 #include "profile_bpf.h"
 
-#define KT_EFAULT		14
-
 char LICENSE[] SEC("license") = "GPL";
 
+/* The key being built: too large for the BPF stack. */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, KT_PROF_STACKS);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__uint(value_size, KTRACE_STACK_DEPTH * sizeof(__u64));
-} kt_prof_kstacks SEC(".maps");
+	__type(value, struct kt_prof_key);
+} kt_prof_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -71,9 +70,8 @@ SEC("perf_event")
 int kt_prof_sample(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid(), t0;
-	struct kt_prof_key k = {};
-	__u32 sid;
-	long st;
+	struct kt_prof_key *k;
+	__u32 sid, zero = 0;
 
 	if (!(__u32)id)
 		return 0;	/* idle: not a sample, as in bcc */
@@ -82,20 +80,20 @@ int kt_prof_sample(struct bpf_perf_event_data *ctx)
 		kt_count(KT_STAT_FILTERED);
 		goto out;
 	}
-	st = bpf_get_stackid(ctx, &kt_prof_kstacks, 0);
-	if (st < 0 && st != -KT_EFAULT) {
-		kt_count(KT_STAT_TABLE_FULL);
+	k = bpf_map_lookup_elem(&kt_prof_scratch, &zero);
+	if (!k)
 		goto out;
-	}
-	k.kstack = st < 0 ? -1 : (__s32)st;
-	k.tgid = id >> 32;
-	bpf_get_current_comm(k.comm, sizeof(k.comm));
-	sid = kt_prof_id(&k);
+	/* Zeroes what it does not fill, all of it when it fails. */
+	bpf_get_stack(ctx, k->ips, sizeof(k->ips), 0);
+	k->tgid = id >> 32;
+	k->pad = 0;
+	bpf_get_current_comm(k->comm, sizeof(k->comm));
+	sid = kt_prof_id(k);
 	if (!sid) {
 		kt_count(KT_STAT_TABLE_FULL);
 		goto out;
 	}
-	kt_hist_add(sid, k.tgid, 1);
+	kt_hist_add(sid, k->tgid, 1);
 out:
 	kt_hit_end(t0);
 	return 0;

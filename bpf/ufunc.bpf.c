@@ -14,9 +14,13 @@
  *
  * ufunccount: one uprobe per function, each attached with the function's
  * index as its BPF cookie, counted under that index (KTRACE_KEY_FUNC).
+ * A USDT probe (a DTRACE_PROBE() site, found by libbpf in the binary's
+ * .note.stapsdt) is counted alike, its index as the USDT cookie: libbpf
+ * keeps the BPF cookie for its own argument specs.
  */
 #define KT_BPF_HIST
 #include "ktrace.bpf.h"
+#include <bpf/usdt.bpf.h>
 
 #define KT_UF_INFLIGHT	10240	/* threads inside the function at once */
 
@@ -86,6 +90,19 @@ int BPF_KPROBE(kt_uf_count)
 		kt_count(KT_STAT_FILTERED);
 	else
 		kt_hist_add(bpf_get_attach_cookie(ctx), 0, 0);
+	kt_hit_end(t0);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(kt_uf_usdt)
+{
+	__u64 t0 = kt_hit_begin();
+
+	if (!kt_filter_task())
+		kt_count(KT_STAT_FILTERED);
+	else
+		kt_hist_add(bpf_usdt_cookie(ctx), 0, 0);
 	kt_hit_end(t0);
 	return 0;
 }

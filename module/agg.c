@@ -46,6 +46,15 @@ struct kt_agg_table {
 	u8 ents[];			/* nr_ents entries of ent_size bytes */
 };
 
+/*
+ * The tables can be large: a keyed linear histogram of 1024 slots takes
+ * 16 MiB per CPU and set.  They are charged to the caller's memory
+ * cgroup, and when memory runs short enabling fails with ENOMEM, quietly,
+ * instead of waking the OOM killer for a tracer's tables.
+ */
+#define KT_AGG_GFP \
+	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 struct kt_agg {
 	struct kt_agg_params p;
 	u32 nr_slots;
@@ -141,7 +150,7 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 				    agg->nr_slots);
 	agg->div = kt_unit_div(p->unit);
 	agg->index = kvcalloc(2 * agg->max_out, sizeof(*agg->index),
-			      GFP_KERNEL);
+			      KT_AGG_GFP);
 	if (!agg->index)
 		goto err_free;
 
@@ -153,7 +162,7 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 		for_each_possible_cpu(cpu) {
 			agg->tables[e][cpu] =
 				kvzalloc_node(kt_agg_table_size(agg),
-					      GFP_KERNEL, cpu_to_node(cpu));
+					      KT_AGG_GFP, cpu_to_node(cpu));
 			if (!agg->tables[e][cpu])
 				goto err_free;
 		}

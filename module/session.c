@@ -378,7 +378,9 @@ static int kt_ioc_read(struct kt_session *s, void __user *uarg)
 	if (clear_user(ubuf, size))
 		return -EFAULT;
 
-	buf = kvmalloc(size, GFP_KERNEL);
+	/* Up to 16 MiB: ENOMEM, nothing read or cleared, not the OOM killer. */
+	buf = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+		       __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	nr = kt_agg_read(inst->agg, rd.flags & KTRACE_READ_CLEAR, buf,

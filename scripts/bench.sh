@@ -29,10 +29,12 @@ while [ $# -gt 0 ]; do
 done
 args=("$@")
 if [ $quick -eq 1 ]; then
-	# No bcc: its tools compile with clang at start, a minute each under
-	# TCG.  The other paths run as in the full bench.
+	# Two probes (between them every parser and kind of hook but the
+	# streamed exec lines) and no bcc: its tools compile with clang at
+	# start, a minute each under TCG.  The paths run as in the full bench.
 	[ ${#args[@]} -gt 0 ] ||
-		args=(--paths floor,module,bpf,trace_pipe,hist_trigger,bpftrace)
+		args=(--paths floor,module,bpf,trace_pipe,hist_trigger,bpftrace
+		      syscount block_latency)
 	args=(-q "${args[@]}")
 	docs=0
 	json=${json:-build/bench/results.json}
@@ -43,8 +45,11 @@ else
 fi
 
 kernel=stock-6.1
+out=build/bench
+mkdir -p "$out" "$(dirname "$json")"
 scripts/kernel-stock.sh 6.1 >/dev/null || die "stock 6.1 kernel fetch failed"
-payload=$(scripts/payload.sh "$kernel" 2>/dev/null) || die "payload for $kernel failed"
+payload=$(scripts/payload.sh "$kernel" 2> "$out/payload.log") ||
+	{ tail -n 20 "$out/payload.log" >&2; die "payload for $kernel failed"; }
 cp tests/vm/bench-guest.sh "$payload/"
 # null_blk from the kernel's own modules, for block_latency's disk.
 kdir=$(scripts/kernel-stock.sh --print-dir 6.1)
@@ -57,8 +62,6 @@ case "$nullblk" in
 esac
 rootfs=$(scripts/rootfs.sh) || die "bench rootfs failed"
 
-out=build/bench
-mkdir -p "$out" "$(dirname "$json")"
 step "bench guest: $kernel, ${args[*]:-full run}"
 start=$(date +%s)
 rc=0

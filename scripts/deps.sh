@@ -14,6 +14,7 @@ packages=(
 	dkms groff-base man-db	# scripts/install-check.sh
 	chromium python3-pil	# scripts/svg-check.sh renders the SVGs
 	zlib1g-dev	# libz.a: ktracectl links libbpf and libelf statically
+	systemtap-sdt-dev	# sys/sdt.h: USDT probes in tests/vm/progs/ufunc_target.c
 	linux-source-6.1
 	debootstrap e2fsprogs	# scripts/rootfs.sh: the bench guest's Debian root
 	prometheus	# scripts/prometheus-check.sh runs its own, on a free port

@@ -243,7 +243,10 @@ struct ktrace_probe_list {
  * EBADF.
  *   EBADF       KTRACE_ENABLE_CGROUP with cgroup_fd not a cgroup v2 fd
  *   ENXIO       a streaming probe without KTRACE_IOC_RING_SETUP first
- *   ENOSPC      the file already has KTRACE_MAX_INSTANCES instances
+ *   ENOSPC      the file already has KTRACE_MAX_INSTANCES instances, or
+ *               the probe has as many over all files
+ *   ENOMEM      not enough memory for the instance's results (a keyed
+ *               linear histogram of 1024 slots takes 16 MiB per CPU)
  */
 #define KTRACE_MAX_INSTANCES	64
 
@@ -312,6 +315,7 @@ struct ktrace_disable {
  * so a read can never fail half-way after clearing.
  *   ENOENT   no instance of that id in this file
  *   ENOSPC   buf_size too small; nothing was read or cleared
+ *   ENOMEM   no memory to merge the results in; nothing was read or cleared
  *   EINVAL   the instance is a streaming one (it has no results)
  */
 #define KTRACE_READ_CLEAR	_BITUL(0)

@@ -53,11 +53,17 @@
 static const struct bpf_probe *const bpf_probes[] = {
 	&bpf_block_latency,
 	&bpf_execsnoop,
+	&bpf_syscount,
+	&bpf_runqlat,
+	&bpf_bpfwatch,
+	&bpf_opensnoop,
+	&bpf_tcplife,
 	&bpf_ufunclatency,
 	&bpf_ufunccount,
 	&bpf_netsize,
 	&bpf_funclatency,
 	&bpf_funccount,
+	&bpf_profile,
 };
 
 struct bpf_backend {

@@ -13,6 +13,7 @@
  *   bench_tracefs.c  ftrace: the trace_pipe reader and hist triggers
  *   bench_stream.c   the streaming rates (module ring, BPF ring buffer,
  *                    trace_pipe)
+ *   bench_ring.c     the minimal reader of ktrace's streamed records
  *   bench_report.c   the table and bench/results.json
  */
 #ifndef __KTRACECTL_BENCH_H
@@ -161,11 +162,16 @@ int bench_ext_start(struct bench_ext *e, double timeout_s, char *why,
 void bench_ext_mark(struct bench_ext *e);
 /* CPU % the tracer's process used since the mark. */
 double bench_ext_cpu_pct(struct bench_ext *e);
-/* SIGINT, waits, parses its output into @h.  0 or -1. */
+/*
+ * SIGINT, waits, parses its output into @h.  0, or -1 when it had to be
+ * killed (its output then ends with a line saying so).
+ */
 int bench_ext_stop(struct bench_ext *e, struct bench_hist *h);
 /* The last line of its output, for the report when it failed. */
 void bench_ext_last_line(const struct bench_ext *e, char *buf, size_t size);
 
+/* The last non-empty line of file @path, or "no output". */
+void bench_last_line(const char *path, char *buf, size_t size);
 /* CPU time of @pid (all threads) in clock ticks; 0 when gone. */
 unsigned long long bench_proc_ticks(pid_t pid);
 double bench_now(void);
@@ -184,6 +190,11 @@ bool bench_parse_seen(const char *path, unsigned long long *delivered);
 const char *bench_tracefs(void);
 /* Writes @s to tracefs file @rel; 0 or -errno. */
 int bench_tracefs_write(const char *rel, const char *s, bool append);
+/*
+ * Sets buffer_size_kb to @kb (nothing when empty), the old value into
+ * @old first when @old is not NULL.
+ */
+void bench_tracefs_size(char *old, size_t old_size, const char *kb);
 /* Overruns over all CPUs' per_cpu/cpuN/stats so far. */
 unsigned long long bench_tracefs_overrun(void);
 
@@ -217,6 +228,24 @@ int bench_trigger_start(enum bench_tp_job job, const struct bench_ctx *c,
 			char *why, size_t why_size);
 /* Reads the result and removes the triggers. */
 int bench_trigger_stop(enum bench_tp_job job, struct bench_hist *h);
+
+/* ---- ktrace's streamed records, read by a minimal consumer ---- */
+
+struct bench_ring_reader {
+	pid_t pid;
+	int res_fd;
+	char err_path[64];	/* the reader's stderr */
+	unsigned long long cpu_ticks0;
+	double wall0;
+};
+
+/* sys_enter of @tgid through the module's ring, or with @bpf the BPF's. */
+int bench_ring_start(struct bench_ring_reader *r, bool bpf, pid_t tgid,
+		     unsigned int pages, char *why, size_t why_size);
+void bench_ring_mark(struct bench_ring_reader *r);
+double bench_ring_cpu_pct(struct bench_ring_reader *r);
+int bench_ring_stop(struct bench_ring_reader *r, unsigned long long *delivered,
+		    unsigned long long *lost);
 
 /* ---- probes (bench_probes.c) ---- */
 

@@ -20,7 +20,7 @@
 #include "bench.h"
 
 /* How long a tracer may take to print its results after SIGINT. */
-#define STOP_TIMEOUT_S	60
+#define STOP_TIMEOUT_S	180
 
 void bench_ext_arg(struct bench_ext *e, const char *fmt, ...)
 {
@@ -88,11 +88,16 @@ static bool file_has(const char *path, const char *what)
 
 void bench_ext_last_line(const struct bench_ext *e, char *buf, size_t size)
 {
+	bench_last_line(e->out_path, buf, size);
+}
+
+void bench_last_line(const char *path, char *buf, size_t size)
+{
 	char line[512];
 	FILE *f;
 
 	snprintf(buf, size, "no output");
-	f = fopen(e->out_path, "r");
+	f = fopen(path, "r");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -184,9 +189,16 @@ int bench_ext_stop(struct bench_ext *e, struct bench_hist *h)
 	kill(e->pid, SIGINT);
 	while (waitpid(e->pid, &status, WNOHANG) != e->pid) {
 		if (bench_now() > end) {
+			FILE *f = fopen(e->out_path, "a");
+
 			kill(e->pid, SIGKILL);
 			waitpid(e->pid, &status, 0);
 			e->pid = 0;
+			if (f) {
+				fprintf(f, "killed: no exit %d s after SIGINT\n",
+					STOP_TIMEOUT_S);
+				fclose(f);
+			}
 			return -1;
 		}
 		bench_sleep(0.05);

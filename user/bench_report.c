@@ -94,21 +94,31 @@ static void print_path_row(FILE *f, const char *probe,
 		r->agrees < 0 ? "-" : r->agrees ? "yes" : "NO");
 }
 
+/*
+ * The ratio of two paths' median added cost, NAN with @why when there is
+ * none to give: a path did not run, or its cost is lost in the noise (a
+ * repetition measured no cost at all, or less than none).
+ */
 static double ratio(const struct bench_probe_res *p, enum bench_path a,
-		    enum bench_path b)
+		    enum bench_path b, const char **why)
 {
-	if (!p->path[a].available || !p->path[b].available ||
-	    p->path[b].added.median == 0)
+	const struct bench_path_res *x = &p->path[a], *y = &p->path[b];
+
+	*why = "not measured";
+	if (!x->available || !y->available)
 		return NAN;
-	return p->path[a].added.median / p->path[b].added.median;
+	*why = "not resolved: the spread of one of them reaches zero";
+	if (x->added.min <= 0 || y->added.min <= 0)
+		return NAN;
+	return x->added.median / y->added.median;
 }
 
 /* "0.42 (target <= 0.5: met)" */
-static void print_target(FILE *f, const char *what, double r, double limit,
-			 bool at_most)
+static void print_target(FILE *f, const char *what, double r, const char *why,
+			 double limit, bool at_most)
 {
 	if (!isfinite(r)) {
-		fprintf(f, "- %s: not measured\n", what);
+		fprintf(f, "- %s: %s\n", what, why);
 		return;
 	}
 	fprintf(f, "- %s: %.2f (target %s %.1f: %s)\n", what, r,
@@ -127,7 +137,9 @@ static void print_targets(FILE *f, const struct bench_run *run)
 	};
 	const struct bench_stream_res *s = run->stream;
 	unsigned int i, k;
+	const char *why;
 	char what[96];
+	double r;
 
 	fprintf(f, "\nTargets (ratios of median added ns per event, this run):\n\n");
 	for (i = 0; i < run->nr; i++) {
@@ -136,15 +148,15 @@ static void print_targets(FILE *f, const struct bench_run *run)
 		for (k = 0; k < sizeof(vs) / sizeof(vs[0]); k++) {
 			snprintf(what, sizeof(what), "%s: module / %s",
 				 p->probe->name, bench_path_names[vs[k].path]);
-			print_target(f, what, ratio(p, PATH_MODULE, vs[k].path),
-				     vs[k].limit, true);
+			r = ratio(p, PATH_MODULE, vs[k].path, &why);
+			print_target(f, what, r, why, vs[k].limit, true);
 		}
 	}
 	if (!run->streaming)
 		return;
 	for (k = STREAM_BPF_RINGBUF; k <= STREAM_TRACE_PIPE; k++) {
-		double r = NAN;
-
+		r = NAN;
+		why = "not measured";
 		if (s[STREAM_MODULE_RING].available && s[k].available &&
 		    s[k].lossless_rate > 0)
 			r = s[STREAM_MODULE_RING].lossless_rate / s[k].lossless_rate;
@@ -152,7 +164,7 @@ static void print_targets(FILE *f, const struct bench_run *run)
 			 bench_stream_names[k],
 			 s[STREAM_MODULE_RING].producer_bound ?
 			 " (module_ring producer-bound: a lower bound)" : "");
-		print_target(f, what, r, k == STREAM_BPF_RINGBUF ? 1.5 : 10.0,
+		print_target(f, what, r, why, k == STREAM_BPF_RINGBUF ? 1.5 : 10.0,
 			     false);
 	}
 }

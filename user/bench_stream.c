@@ -2,11 +2,11 @@
 /*
  * ktracectl bench: streaming.  How many events per second each streaming
  * path carries from the kernel to a reader with no loss: ktrace's mmap'd
- * ring (ktracectl enable sys_enter), ktrace's BPF ring buffer (the same
- * with --backend bpf) and ftrace's trace_pipe, all on raw_syscalls
- * sys_enter of a worker calling getppid().  Each reader does what a user
- * would run: ktracectl prints a line per record (to a file in /tmp, a
- * tmpfs), the trace_pipe reader parses every line.
+ * ring and ktrace's BPF ring buffer (the sys_enter probe through either
+ * backend, read by bench_ring.c) and ftrace's trace_pipe, all on
+ * raw_syscalls sys_enter of a worker calling getppid().  Each reader
+ * takes every event's syscall number and counts it, no more: the
+ * transport is measured, not a tool's printing.
  *
  * A trial offers a number of events at a rate and reads back what the
  * reader delivered and what the path says it lost.  The first trial runs
@@ -18,7 +18,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include "bench.h"
 
 #define TRIALS_MAX	6
@@ -30,13 +29,22 @@ struct trial {
 	bool ok;			/* ran; @got and @lost are valid */
 };
 
+/*
+ * Every path gets rings of the same size per CPU: 1 MiB (ftrace's default
+ * is 1.4 MB).  Under TCG, whose one thread runs the vCPUs in turn, a
+ * reader waits out the producer's time slice, so the ring's size sets
+ * how much a reader must catch up on, more than its speed does.
+ */
+#define RING_PAGES	256
+#define RING_KB		"1024"
+
 static int run_trial(enum bench_stream_path sp, struct bench_worker *w,
 		     const struct bench_ctx *c, unsigned long ops,
 		     struct trial *t, char *why, size_t why_size)
 {
 	struct bench_pipe_reader pr;
+	struct bench_ring_reader rr;
 	struct bench_hist h = { 0 };
-	struct bench_ext e = { 0 };
 	double ns;
 	int err;
 
@@ -46,28 +54,10 @@ static int run_trial(enum bench_stream_path sp, struct bench_worker *w,
 			return -1;
 		bench_pipe_mark(&pr);
 	} else {
-		bench_ext_arg(&e, "%s", c->self);
-		if (sp == STREAM_BPF_RINGBUF) {
-			bench_ext_arg(&e, "--backend");
-			bench_ext_arg(&e, "bpf");
-		}
-		bench_ext_arg(&e, "enable");
-		bench_ext_arg(&e, "sys_enter");
-		bench_ext_arg(&e, "-p");
-		bench_ext_arg(&e, "%d", c->pid);
-		if (sp == STREAM_MODULE_RING) {
-			/* 1 MiB per CPU, less than ftrace's default 1.4 MB. */
-			bench_ext_arg(&e, "-b");
-			bench_ext_arg(&e, "256");
-		}
-		e.ready = "TIME(s)";
-		e.settle_s = 1.0;
-		e.parse = PARSE_LINES;
-		e.match = "\001";	/* counted from the "seen" line instead */
-		e.lost_known = true;
-		if (bench_ext_start(&e, 120, why, why_size))
+		if (bench_ring_start(&rr, sp == STREAM_BPF_RINGBUF, c->pid,
+				     RING_PAGES, why, why_size))
 			return -1;
-		bench_ext_mark(&e);
+		bench_ring_mark(&rr);
 	}
 	err = bench_worker_run(w, ops, &ns);
 	if (sp == STREAM_TRACE_PIPE) {
@@ -75,21 +65,16 @@ static int run_trial(enum bench_stream_path sp, struct bench_worker *w,
 		if (bench_pipe_stop(&pr, &h))
 			err = -1;
 		t->got = h.total;
+		t->lost = h.lost;
 	} else {
-		t->cpu_pct = bench_ext_cpu_pct(&e);
-		if (bench_ext_stop(&e, &h))
+		t->cpu_pct = bench_ring_cpu_pct(&rr);
+		if (bench_ring_stop(&rr, &t->got, &t->lost))
 			err = -1;
-		/* "seen N delivered N dropped N": delivered = seen - lost. */
-		t->got = ops;
-		if (!bench_parse_seen(e.out_path, &t->got))
-			err = -1;
-		unlink(e.out_path);	/* a line per event: large */
 	}
 	if (err) {
 		snprintf(why, why_size, "the trial failed");
 		return -1;
 	}
-	t->lost = h.lost;
 	t->rate = 1e9 / ns;
 	t->ok = true;
 	return 0;
@@ -161,6 +146,7 @@ void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 	struct bench_work_conf conf = { .work = WORK_SYSCALL };
 	struct bench_worker w;
 	struct bench_ctx c = *base;
+	char kb_saved[32] = "";
 	int k;
 
 	run->streaming = true;
@@ -171,10 +157,12 @@ void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 		return;
 	}
 	c.pid = w.pid;
+	bench_tracefs_size(kb_saved, sizeof(kb_saved), RING_KB);
 	for (k = 0; k < STREAM_NR; k++) {
 		fprintf(stderr, "bench: streaming %s\n", bench_stream_names[k]);
 		search(k, &run->stream[k], &w, &c, seconds,
 		       run->quick ? 3 : TRIALS_MAX);
 	}
+	bench_tracefs_size(NULL, 0, kb_saved);
 	bench_worker_stop(&w);
 }

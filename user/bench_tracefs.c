@@ -73,6 +73,31 @@ int bench_tracefs_write(const char *rel, const char *s, bool append)
 	return err;
 }
 
+void bench_tracefs_size(char *old, size_t old_size, const char *kb)
+{
+	char path[128];
+	FILE *f;
+
+	if (old) {
+		old[0] = 0;
+		snprintf(path, sizeof(path), "%s/buffer_size_kb", bench_tracefs());
+		f = fopen(path, "r");
+		if (f) {
+			/* "1408" or "7 (expanded: 1408)" before first use. */
+			if (fgets(old, (int)old_size, f)) {
+				char *p = strstr(old, "expanded: ");
+
+				if (p)
+					memmove(old, p + 10, strlen(p + 10) + 1);
+				old[strspn(old, "0123456789")] = 0;
+			}
+			fclose(f);
+		}
+	}
+	if (kb && kb[0])
+		bench_tracefs_write("buffer_size_kb", kb, false);
+}
+
 unsigned long long bench_tracefs_overrun(void)
 {
 	unsigned long long sum = 0, v;

@@ -73,11 +73,17 @@ int bpf_inst_add_link(struct bpf_inst *bi, struct bpf_link *link);
 
 extern const struct bpf_probe bpf_block_latency;
 extern const struct bpf_probe bpf_execsnoop;
+extern const struct bpf_probe bpf_syscount;
+extern const struct bpf_probe bpf_runqlat;
+extern const struct bpf_probe bpf_bpfwatch;
+extern const struct bpf_probe bpf_opensnoop;
+extern const struct bpf_probe bpf_tcplife;
 extern const struct bpf_probe bpf_ufunclatency;
 extern const struct bpf_probe bpf_ufunccount;
 extern const struct bpf_probe bpf_netsize;
 extern const struct bpf_probe bpf_funclatency;
 extern const struct bpf_probe bpf_funccount;
+extern const struct bpf_probe bpf_profile;
 
 /* The probes with a BPF version, in order; NULL past the last. */
 const struct bpf_probe *bpf_probe_at(size_t i);

@@ -100,12 +100,47 @@ static int scan_elf(Elf *e, const char *path, const char *pat,
 				continue;
 			if (*n == max)
 				return -E2BIG;
+			memset(&t[*n], 0, sizeof(t[*n]));
 			snprintf(t[*n].path, sizeof(t[*n].path), "%s", path);
 			snprintf(t[*n].func, sizeof(t[*n].func), "%s", name);
 			(*n)++;
 		}
 	}
 	return matched;
+}
+
+/* "u:BINARY:PROVIDER:NAME" (@spec past "u:"): one USDT probe. */
+static int usdt_expand(const char *spec, struct ufunc_target *t,
+		       unsigned int max, unsigned int *n)
+{
+	const char *name = strrchr(spec, ':'), *prov;
+	char bin[PATH_MAX], path[PATH_MAX];
+	int err;
+
+	if (!name || name == spec || !name[1] ||
+	    strlen(name + 1) >= sizeof(t->func))
+		return -EINVAL;
+	for (prov = name - 1; prov > spec && *prov != ':'; prov--)
+		;
+	if (prov == spec || (size_t)(prov - spec) >= sizeof(bin) ||
+	    name - prov - 1 <= 0 ||
+	    (size_t)(name - prov - 1) >= sizeof(t->provider))
+		return -EINVAL;
+	snprintf(bin, sizeof(bin), "%.*s", (int)(prov - spec), spec);
+	err = resolve(bin, path);
+	if (err)
+		return err;
+	if (*n == max)
+		return -E2BIG;
+	t += *n;
+	memset(t, 0, sizeof(*t));
+	t->usdt = true;
+	snprintf(t->path, sizeof(t->path), "%s", path);
+	snprintf(t->provider, sizeof(t->provider), "%.*s",
+		 (int)(name - prov - 1), prov + 1);
+	snprintf(t->func, sizeof(t->func), "%s", name + 1);
+	(*n)++;
+	return 0;
 }
 
 int ufunc_expand(const char *spec, struct ufunc_target *t, unsigned int max,
@@ -116,6 +151,8 @@ int ufunc_expand(const char *spec, struct ufunc_target *t, unsigned int max,
 	int fd, err;
 	Elf *e;
 
+	if (!strncmp(spec, "u:", 2))
+		return usdt_expand(spec + 2, t, max, n);
 	if (!colon || colon == spec || !colon[1] ||
 	    (size_t)(colon - spec) >= sizeof(bin))
 		return -EINVAL;
@@ -158,6 +195,7 @@ static int uf_open(struct bpf_inst *bi, const struct ktrace_enable *en,
 	bpf_program__set_autoload(skel->progs.kt_uf_entry, !count);
 	bpf_program__set_autoload(skel->progs.kt_uf_return, !count);
 	bpf_program__set_autoload(skel->progs.kt_uf_count, count);
+	bpf_program__set_autoload(skel->progs.kt_uf_usdt, count);
 	return 0;
 }
 
@@ -204,6 +242,26 @@ static int ufl_attach(struct bpf_inst *bi, const struct ktrace_enable *en)
 	return err ? err : attach_one(bi, skel->progs.kt_uf_entry, 0, false);
 }
 
+/* USDT probe @i: every site libbpf finds in the binary's notes. */
+static int attach_usdt(struct bpf_inst *bi, struct bpf_program *prog,
+		       unsigned int i)
+{
+	LIBBPF_OPTS(bpf_usdt_opts, opts, .usdt_cookie = i);
+	const struct ufunc_target *t = &uf_targets[i];
+	struct bpf_link *link;
+	int err;
+
+	link = bpf_program__attach_usdt(prog, -1, t->path, t->provider,
+					t->func, &opts);
+	if (!link) {
+		err = -errno;
+		fprintf(stderr, "ktracectl: cannot attach to USDT probe %s:%s in %s: %s\n",
+			t->provider, t->func, t->path, strerror(-err));
+		return err;
+	}
+	return bpf_inst_add_link(bi, link);
+}
+
 static int ufc_attach(struct bpf_inst *bi, const struct ktrace_enable *en)
 {
 	struct ufunc_bpf *skel = bi->skel;
@@ -212,7 +270,11 @@ static int ufc_attach(struct bpf_inst *bi, const struct ktrace_enable *en)
 
 	(void)en;
 	for (i = 0; i < uf_nr; i++) {
-		err = attach_one(bi, skel->progs.kt_uf_count, i, false);
+		if (uf_targets[i].usdt)
+			err = attach_usdt(bi, skel->progs.kt_uf_usdt, i);
+		else
+			err = attach_one(bi, skel->progs.kt_uf_count, i,
+					 false);
 		if (err)
 			return err;
 	}

@@ -9,6 +9,7 @@
 #define __KTRACECTL_BPF_UFUNC_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include "libktrace.h"
 
 /* The most functions one ufunccount traces (its table's keys). */
@@ -17,15 +18,19 @@
 struct ufunc_target {
 	char path[PATH_MAX];		/* the binary or library, resolved */
 	char func[KTRACE_SYMBOL_LEN];	/* a function it defines */
+	/* A USDT probe instead: provider, and its name in func. */
+	char provider[KTRACE_SYMBOL_LEN];
+	bool usdt;
 };
 
 /*
  * Appends the functions "BINARY:FUNC" names to @t, which holds *@n of
  * @max: FUNC a name or a wildcard (* ? [...]) over BINARY's defined
  * functions; BINARY a path, or a library's file name looked up in the
- * usual directories.  0, or -EINVAL (no ':'), -ENOENT (no BINARY),
- * -ENOEXEC (not ELF), -ESRCH (no function matches), -E2BIG (more than
- * @max in all).
+ * usual directories.  "u:BINARY:PROVIDER:NAME" is a USDT probe instead
+ * (no wildcard).  0, or -EINVAL (no ':'), -ENOENT (no BINARY), -ENOEXEC
+ * (not ELF), -ESRCH (no function matches), -E2BIG (more than @max in
+ * all).
  */
 int ufunc_expand(const char *spec, struct ufunc_target *t, unsigned int max,
 		 unsigned int *n);

@@ -82,7 +82,7 @@ static void ns_json_key(struct agg_run *r, struct json *j,
 			const struct ktrace_agg_entry *e)
 {
 	(void)r;
-	json_kstr(j, "direction", dir_name(e->key[0]));
+	json_kstr(j, "key", dir_name(e->key[0]));
 }
 
 /* Per direction, ingress first: the histogram and bcc's summary line. */

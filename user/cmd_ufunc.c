@@ -132,6 +132,9 @@ static error_t parse_ufl(int key, char *arg, struct argp_state *state)
 				    arg);
 		if (err)
 			expand_error(state, arg, err);
+		if (t[0].usdt)
+			usage_error(state, "'%s': a USDT probe has no return to time (ufunccount counts it)",
+				    arg);
 		a->target = t[0];
 		break;
 	case ARGP_KEY_END:
@@ -247,7 +250,8 @@ static const char ufc_doc[] =
 "\n"
 "BINARY is a program or a library, by path or by file name (libc.so.6);\n"
 "PATTERN a function it defines or a wildcard (* ? [...]) over them, up to\n"
-"64 functions in all.  Only the BPF backend has uprobes: this runs on it\n"
+"64 functions in all; u:BINARY:PROVIDER:NAME is a USDT probe (a\n"
+"DTRACE_PROBE() site).  Only the BPF backend has uprobes: this runs on it\n"
 "whatever --backend says, and refuses --backend module.  Unlike bcc, -c\n"
 "takes a task name, not a CPU.\n"
 "\n"
@@ -255,7 +259,8 @@ static const char ufc_doc[] =
 "    ktracectl enable ufunccount 'libc.so.6:str*'    # count libc's str*\n"
 "    ktracectl enable ufunccount -i 1 libc.so.6:malloc libc.so.6:free\n"
 "    ktracectl enable ufunccount -d 5 '/usr/bin/app:handle_*'\n"
-"    ktracectl enable ufunccount -p 181 libc.so.6:malloc  # process 181";
+"    ktracectl enable ufunccount -p 181 libc.so.6:malloc  # process 181\n"
+"    ktracectl enable ufunccount u:/usr/bin/app:app:request  # USDT probe";
 
 static const struct argp_option ufc_opts[] = {
 	{ "pid", 'p', "PID", 0, "Trace this PID only", 0 },
@@ -332,17 +337,23 @@ static int ufc_cmp(const void *pa, const void *pb)
 	return a->key[0] < b->key[0] ? -1 : a->key[0] > b->key[0];
 }
 
-/* FUNC, or BINARY:FUNC when the functions come from several binaries. */
+/*
+ * FUNC (PROVIDER:NAME for a USDT probe), BINARY: before it when the
+ * targets come from several binaries.
+ */
 static void ufc_name(const struct ufc_args *a,
 		     const struct ktrace_agg_entry *e, char *buf, size_t len)
 {
-	if (e->key[0] >= a->nr)
+	const struct ufunc_target *t;
+
+	if (e->key[0] >= a->nr) {
 		snprintf(buf, len, "[unknown]");
-	else if (a->paths)
-		snprintf(buf, len, "%s:%s", a->t[e->key[0]].path,
-			 a->t[e->key[0]].func);
-	else
-		snprintf(buf, len, "%s", a->t[e->key[0]].func);
+		return;
+	}
+	t = &a->t[e->key[0]];
+	snprintf(buf, len, "%s%s%s%s%s", a->paths ? t->path : "",
+		 a->paths ? ":" : "", t->usdt ? t->provider : "",
+		 t->usdt ? ":" : "", t->func);
 }
 
 /* bcc's funccount table: ascending by count, functions not called out. */

@@ -124,9 +124,9 @@ static const int *const errs_op[OP_COUNT] = {
 	[OP_HANDSHAKE] = (const int[]){ EPROTO, 0 },
 	[OP_PROBE_LIST] = (const int[]){ 0 },
 	[OP_ENABLE] = (const int[]){ ENOENT, EOPNOTSUPP, EBADF, ENXIO,
-				      ENOSPC, EILSEQ, 0 },
+				      ENOSPC, ENOMEM, EILSEQ, 0 },
 	[OP_DISABLE] = (const int[]){ ENOENT, EPERM, 0 },
-	[OP_READ] = (const int[]){ ENOENT, ENOSPC, 0 },
+	[OP_READ] = (const int[]){ ENOENT, ENOSPC, ENOMEM, 0 },
 	[OP_STATS] = (const int[]){ ENOENT, 0 },
 	[OP_RING_SETUP] = (const int[]){ EBUSY, ENOMEM, 0 },
 	[OP_SYMBOLS] = (const int[]){ ENOENT, 0 },
@@ -389,10 +389,19 @@ static void build_enable(struct thread *t, struct ktrace_enable *en)
 		en->dev = one_in(t, 2) ? g.vda_dev : (uint32_t)rnd(t);
 	}
 	if ((p->flags & KTRACE_ENABLE_LINEAR) && one_in(t, 3)) {
+		uint64_t steps = one_in(t, 8) ? 1 + below(t, 1100) :
+						1 + below(t, 62);
+
 		en->flags |= KTRACE_ENABLE_LINEAR;
 		en->lin_min = below(t, 1000);
 		en->lin_step = 1 + below(t, 1000);
-		en->lin_max = en->lin_min + en->lin_step * (1 + below(t, 1100));
+		en->lin_max = en->lin_min + en->lin_step * steps;
+		/*
+		 * Keyed, 1024 slots take 16 MiB per CPU and set: 64 of them
+		 * per file would only test the OOM killer.  Unkeyed here.
+		 */
+		if (steps > 62)
+			en->key = KTRACE_KEY_NONE;
 	}
 	if (p->opts && one_in(t, 2)) {
 		if (!strcmp(p->name, "profile"))

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/* opensnoop's BPF version (bpf/opensnoop.bpf.c): its loader. */
+#include <errno.h>
+#include "bpf_probe.h"
+#include "opensnoop.skel.h"
+
+static int os_open(struct bpf_inst *bi, const struct ktrace_enable *en)
+{
+	struct opensnoop_bpf *skel;
+
+	skel = opensnoop_bpf__open();
+	if (!skel)
+		return -errno;
+	bi->skel = skel;
+	bi->sk = skel->skeleton;
+	bi->obj = skel->obj;
+	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_pick_tp(skel->progs.kt_open_enter_btf,
+		    skel->progs.kt_open_enter_raw, "sys_enter", true);
+	bpf_pick_tp(skel->progs.kt_open_exit_btf,
+		    skel->progs.kt_open_exit_raw, "sys_exit", true);
+	return 0;
+}
+
+const struct bpf_probe bpf_opensnoop = {
+	.info = {
+		.name = "opensnoop",
+		.desc =
+			"open, openat and openat2 with path and result, streamed",
+		.kind = KTRACE_KIND_STREAM,
+		.keys = 1U << KTRACE_KEY_NONE,
+		.flags = KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID |
+			 KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP,
+		.opts = KTRACE_OPENSNOOP_FAILED,
+	},
+	.tracepoints = { "raw_syscalls:sys_enter", "raw_syscalls:sys_exit" },
+	.open = os_open,
+};
