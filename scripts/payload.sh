@@ -25,8 +25,17 @@ mkdir -p "$out/src" "$payload/bin"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$KTRACE_TOP"/{Kbuild,module,uapi,tests} "$out/src/" 2>/dev/null ||
 	rsync -a "$KTRACE_TOP"/{Kbuild,module,uapi,tests} "$out/src/"
-make -s -C "$kdir/build" M="$out/src" W=1 modules >&2 ||
+# W=1 must be silent: a warning fails the build like an error.
+log=$out/module-build.log
+if ! make -s -C "$kdir/build" M="$out/src" W=1 modules > "$log" 2>&1; then
+	cat "$log" >&2
 	die "ktrace.ko does not build against $kernel"
+fi
+cat "$log" >&2
+if grep -q 'warning:' "$log"; then
+	grep 'warning:' "$log" >&2
+	die "ktrace.ko builds with W=1 warnings against $kernel"
+fi
 rm -f "$payload"/*.ko
 cp "$out/src/ktrace.ko" "$payload/"
 [ ! -f "$out/src/ktrace_kunit.ko" ] || cp "$out/src/ktrace_kunit.ko" "$payload/"
