@@ -172,6 +172,33 @@ expect_eq "stalled reader: every delivered record printed" "$delivered" \
 check "stalled reader: delivered + dropped covers the $F opens" \
 	[ $((${delivered:-0} + ${dropped:-0})) -ge $F ]
 
+# The loss ledger from both CPUs: two openloop processes at once flood
+# the stalled reader's ring.  -n filters when printing, so the kernel saw
+# their 2F opens and a few of other tasks: delivered + dropped covers 2F,
+# and every loss is reported.
+F=2000
+if start $out "$OS_HDR" --backend bpf enable opensnoop -b 1 -n openloop; then
+	kill -STOP $pid
+	openloop $F $target > /dev/null &
+	l1=$!
+	openloop $F $target > /dev/null &
+	l2=$!
+	wait $l1 $l2
+	kill -CONT $pid
+	stop $pid
+fi
+line=$(grep "^seen " $out.err)
+echo "# two CPUs: $line"
+delivered=$(echo "$line" | awk '{ print $4 }')
+dropped=$(echo "$line" | awk '{ print $6 }')
+lost=$(awk '/^WARNING: .* records lost/ { s += $2 } END { print s + 0 }' $out.err)
+seen=$((${delivered:-0} + ${dropped:-0}))
+check "ledger, two CPUs: delivered + dropped ($seen) covers the $((2 * F)) opens" \
+	[ $seen -ge $((2 * F)) -a $seen -le $((2 * F + 100)) ]
+check "ledger, two CPUs: records dropped" [ "${dropped:-0}" -gt 0 ]
+expect_eq "ledger, two CPUs: the lost reports add up to the dropped" \
+	"$dropped" "$lost"
+
 # tcplife: one session, two records (client and server), exact bytes.
 field()
 {
