@@ -216,11 +216,13 @@ struct {
 } kt_ring SEC(".maps");
 
 /*
- * Streams @size bytes of record at @rec; a failed reserve is counted, so
- * that ktracectl proves seen = delivered + dropped.
+ * Streams @size bytes of record at @rec; the offer and a failed reserve
+ * are counted on this CPU, the one the record's header names, so that
+ * ktracectl proves seen = delivered + dropped per CPU.
  */
 static __always_inline void kt_ring_output(void *rec, __u64 size)
 {
+	kt_count(KT_STAT_RING_SEEN);
 	if (bpf_ringbuf_output(&kt_ring, rec, size, 0))
 		kt_count(KT_STAT_RING_FULL);
 	else

@@ -51,6 +51,12 @@ enum kt_bpf_stat {
 	KT_STAT_INFLIGHT_FULL,
 	KT_STAT_TIME_NS,
 	KT_STAT_TIME_SAMPLES,
+	/*
+	 * Records offered to the ring buffer: each then counts as recorded
+	 * or ring full on the same CPU, which a reader checks per CPU
+	 * against the records and LOST counts it received from that CPU.
+	 */
+	KT_STAT_RING_SEEN,
 	KT_STAT_NR
 };
 

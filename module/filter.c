@@ -37,16 +37,10 @@ void kt_filter_fini(struct kt_filter *f)
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_filter_fini);
 
-bool kt_filter_task(const struct kt_filter *f, struct task_struct *task)
+bool kt_filter_task_named(const struct kt_filter *f, struct task_struct *task)
 {
 	bool under;
 
-	if (!(f->flags & ~KTRACE_ENABLE_DEV))
-		return true;
-	if ((f->flags & KTRACE_ENABLE_PID) && task->pid != f->pid)
-		return false;
-	if ((f->flags & KTRACE_ENABLE_TGID) && task->tgid != f->tgid)
-		return false;
 	if ((f->flags & KTRACE_ENABLE_COMM) &&
 	    strncmp(task->comm, f->comm, sizeof(f->comm)))
 		return false;
@@ -59,4 +53,4 @@ bool kt_filter_task(const struct kt_filter *f, struct task_struct *task)
 	}
 	return true;
 }
-EXPORT_SYMBOL_FOR_KUNIT(kt_filter_task);
+EXPORT_SYMBOL_FOR_KUNIT(kt_filter_task_named);

@@ -31,8 +31,29 @@ struct kt_filter {
 int kt_filter_init(struct kt_filter *f, const struct ktrace_enable *en);
 void kt_filter_fini(struct kt_filter *f);
 
-/* Whether @task passes the task filters of @f (pid, tgid, comm, cgroup). */
-bool kt_filter_task(const struct kt_filter *f, struct task_struct *task);
+/* The comm and cgroup filters, out of line: see kt_filter_task(). */
+bool kt_filter_task_named(const struct kt_filter *f, struct task_struct *task);
+
+/*
+ * Whether @task passes the task filters of @f (pid, tgid, comm, cgroup).
+ * Inline for what every handler runs on every event: no filter, or a pid
+ * or tgid compare; a comm or cgroup filter costs a call.
+ */
+static inline bool kt_filter_task(const struct kt_filter *f,
+				  struct task_struct *task)
+{
+	u64 flags = f->flags;
+
+	if (!(flags & ~KTRACE_ENABLE_DEV))
+		return true;
+	if ((flags & KTRACE_ENABLE_PID) && task->pid != f->pid)
+		return false;
+	if ((flags & KTRACE_ENABLE_TGID) && task->tgid != f->tgid)
+		return false;
+	if (flags & (KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP))
+		return kt_filter_task_named(f, task);
+	return true;
+}
 
 static inline bool kt_filter_dev(const struct kt_filter *f, u32 dev)
 {

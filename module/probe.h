@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
+#include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 #include "../uapi/ktrace.h"
@@ -93,6 +94,7 @@ struct kt_inst {
 	u32 key;			/* KTRACE_KEY_* */
 	u64 opts;
 	u64 enabled_ns;			/* ktime_get_ns() when enabled */
+	u64 enabled_clock;		/* kt_clock() when enabled */
 	struct kt_filter filter;
 	char symbol[KTRACE_SYMBOL_LEN];
 	struct kt_agg *agg;		/* aggregating probes */
@@ -131,6 +133,19 @@ struct kt_tp_hook {
 int kt_tp_register(struct kt_tp_hook *hooks, unsigned int n, void *data);
 /* Unregisters them and waits for running handlers to finish. */
 void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data);
+
+/*
+ * The clock of latencies measured between two events of a task (syscount,
+ * runqlat, bpfwatch, offcputime), read on paths as hot as every system
+ * call: ktime_get_mono_fast_ns(), CLOCK_MONOTONIC without the seqcount
+ * retry, safe under run-queue locks and in NMI.  local_clock() measured
+ * slower on these paths (three calls deep on x86).  Starts are compared
+ * with an instance's enabled_clock.
+ */
+static inline u64 kt_clock(void)
+{
+	return ktime_get_mono_fast_ns();
+}
 
 /* Counts a hit; returns a start time when this hit is timed, else 0. */
 static inline u64 kt_hit_begin(struct kt_inst *inst)

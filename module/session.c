@@ -260,6 +260,7 @@ static int kt_ioc_enable(struct kt_session *s, void __user *uarg)
 	if (IS_ERR(inst))
 		return PTR_ERR(inst);
 	inst->enabled_ns = ktime_get_ns();
+	inst->enabled_clock = kt_clock();
 	err = kt_probe_enable(inst);
 	if (err)
 		goto err_free_inst;

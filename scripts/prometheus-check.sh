@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A real Prometheus scrapes ktracectl export.  A guest runs the exporter
-# for block_latency (per disk) and syscount (of the sysloop program), then
-# a workload it counts: N O_DIRECT reads of /dev/vda and M getppid calls.
-# Debian's prometheus, on the host, scrapes it every second through QEMU's
-# user network (run.sh -n).  Once the workload is done the script asks
-# Prometheus's HTTP API for the counts (>= N reads on vda, exactly M
-# getppid), checks the histogram is consistent (buckets cumulative, +Inf
-# equals _count, all from one scrape) and lints one scrape with promtool.
-# Then it tells the guest to stop, through a second forwarded port, and
-# stops Prometheus.  Whatever happens, a trap ends the guest and
-# Prometheus it started.
+# A real Prometheus scrapes ktracectl export.  A guest runs two exporters
+# for block_latency (per disk), syscount (of the sysloop program) and
+# bpfwatch (of bpfload): one over ktrace.ko (job ktrace), one with
+# --backend bpf (job ktrace_bpf, funclatency of getppid by sysloop too),
+# then a workload both count: N O_DIRECT reads of /dev/vda, M getppid
+# calls, K program loads.  Debian's prometheus, on the host, scrapes both
+# every second through QEMU's user network (run.sh -n).  Once the
+# workload is done the script asks Prometheus's HTTP API for each job's
+# counts (>= N reads on vda, exactly M getppid, exactly K loads, and for
+# BPF exactly M getppid latencies), checks the histograms are consistent
+# (buckets cumulative, +Inf equals _count, all from one scrape) and lints
+# one scrape of each with promtool.  Then it tells the guest to stop,
+# through another forwarded port, and stops Prometheus.  Whatever
+# happens, a trap ends the guest and Prometheus it started.
 #
 #   prometheus-check.sh [-k KERNEL] [-p PAYLOAD]
 #     KERNEL   default stock-6.1 (the test kernel has no virtio-net)
@@ -38,8 +41,11 @@ fi
 
 N=400		# direct reads of /dev/vda
 M=5000		# getppid calls by sysloop
-GUEST_PORT=9100
+K=20		# socket filter loads by bpfload
+GUEST_PORT=9100	# the module's exporter
+BPF_GUEST_PORT=9102	# the --backend bpf exporter
 CTL_PORT=9101	# the guest waits for a connection here before it stops
+GETPPID=__x64_sys_getppid
 
 tmp=$(mktemp -d)
 guest_pid="" prom_pid=""
@@ -106,11 +112,11 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Three free ports on 127.0.0.1: the exporter's, the guest's stop signal
+# Four free ports on 127.0.0.1: the exporters', the guest's stop signal
 # and Prometheus's web API.
-read -r EXP_PORT STOP_PORT PROM_PORT < <(python3 -c '
+read -r EXP_PORT BPF_PORT STOP_PORT PROM_PORT < <(python3 -c '
 import socket
-s = [socket.socket() for _ in range(3)]
+s = [socket.socket() for _ in range(4)]
 for x in s:
     x.bind(("127.0.0.1", 0))
 print(*[x.getsockname()[1] for x in s])')
@@ -186,29 +192,36 @@ guest_alive()
 	kill -0 "$guest_pid" 2> /dev/null
 }
 
-step "prometheus: guest ($kernel) exporting on 127.0.0.1:$EXP_PORT, prometheus on 127.0.0.1:$PROM_PORT"
+step "prometheus: guest ($kernel) exporting on 127.0.0.1:$EXP_PORT (module) and 127.0.0.1:$BPF_PORT (bpf), prometheus on 127.0.0.1:$PROM_PORT"
 
-# The guest: exporter up, then the workload, then wait for the host.
+# The guest: both exporters up, then the workload, then wait for the host.
 mkdir -p "$tmp/guest"
 cmd="insmod /ktrace/ktrace.ko || exit 1
-ktracectl export -v -l :$GUEST_PORT block_latency:-D syscount:-L,-c,sysloop > /tmp/exp.out 2> /tmp/exp.err &
+ktracectl export -v -l :$GUEST_PORT block_latency:-D syscount:-L,-c,sysloop bpfwatch:-c,bpfload > /tmp/exp.out 2> /tmp/exp.err &
 pid=\$!
+ktracectl --backend bpf export -v -l :$BPF_GUEST_PORT block_latency:-D syscount:-L,-c,sysloop bpfwatch:-c,bpfload funclatency:-u,-c,sysloop,$GETPPID > /tmp/expb.out 2> /tmp/expb.err &
+bpid=\$!
 i=0
-until grep -q Exporting /tmp/exp.out; do
-	i=\$((i + 1)); [ \$i -gt 300 ] && { cat /tmp/exp.err; exit 1; }
+until grep -q Exporting /tmp/exp.out && grep -q Exporting /tmp/expb.out; do
+	i=\$((i + 1)); [ \$i -gt 300 ] && { cat /tmp/exp.err /tmp/expb.err; exit 1; }
 	sleep 0.1
 done
 sleep 1
 echo KTRACE_EXPORT_READY
-blkload /dev/vda $N > /dev/null && sysloop $M && echo KTRACE_WORKLOAD_DONE
+blkload /dev/vda $N > /dev/null && sysloop $M && bpfload $K > /dev/null && echo KTRACE_WORKLOAD_DONE
 timeout 60 nc -l -p $CTL_PORT < /dev/null > /dev/null && echo KTRACE_STOP_ASKED
-kill -INT \$pid
+kill -INT \$pid \$bpid
 wait \$pid
 st=\$?
+wait \$bpid
+bst=\$?
 echo \"exporter exit \$st, scrapes \$(grep -c '\"GET /metrics' /tmp/exp.err)\"
-rmmod ktrace && [ \$st -eq 0 ]"
+echo \"bpf exporter exit \$bst, scrapes \$(grep -c '\"GET /metrics' /tmp/expb.err)\"
+grep -v '\"' /tmp/expb.err
+rmmod ktrace && [ \$st -eq 0 ] && [ \$bst -eq 0 ]"
 tests/vm/run.sh -k "$kernel" -p "$payload" -t 300 -o "$tmp/guest" \
-	-n "$EXP_PORT:$GUEST_PORT" -n "$STOP_PORT:$CTL_PORT" -- "$cmd" \
+	-n "$EXP_PORT:$GUEST_PORT" -n "$BPF_PORT:$BPF_GUEST_PORT" \
+	-n "$STOP_PORT:$CTL_PORT" -- "$cmd" \
 	> "$tmp/guest.out" 2> "$tmp/guest.err" &
 guest_pid=$!
 
@@ -220,6 +233,9 @@ scrape_configs:
   - job_name: ktrace
     static_configs:
       - targets: ['127.0.0.1:$EXP_PORT']
+  - job_name: ktrace_bpf
+    static_configs:
+      - targets: ['127.0.0.1:$BPF_PORT']
 EOF
 prometheus --config.file="$tmp/prometheus.yml" \
 	--storage.tsdb.path="$tmp/tsdb" \
@@ -232,7 +248,7 @@ ok $? "prometheus is ready"
 
 wait_until 240 guest_said KTRACE_WORKLOAD_DONE
 rc=$?
-ok $rc "the guest ran the exporter and the workload ($N reads, $M getppid)"
+ok $rc "the guest ran both exporters and the workload ($N reads, $M getppid, $K loads)"
 if [ $rc -ne 0 ]; then
 	echo "# guest output:"; sed 's/^/#   /' "$tmp/guest/output.log" "$tmp/guest.err" 2> /dev/null | tail -n 30
 fi
@@ -241,19 +257,21 @@ fi
 done_at=$(date +%s.%N)
 scraped_after_done()
 {
-	local v
+	local v job
 
 	# A plain selector: timestamp() of an expression is the query's time.
 	# Only a successful scrape has this series.
-	v=$(value 'timestamp(ktrace_probe_hits_total{probe="block_latency"})')
-	[ "$v" != none ] && between "$v" "$done_at" inf
+	for job in ktrace ktrace_bpf; do
+		v=$(value "timestamp(ktrace_probe_hits_total{job=\"$job\",probe=\"block_latency\"})")
+		[ "$v" != none ] && between "$v" "$done_at" inf || return 1
+	done
 }
 wait_until 60 scraped_after_done
 rc=$?
-ok $rc "prometheus scraped the exporter after the workload"
+ok $rc "prometheus scraped both exporters after the workload"
 if [ $rc -ne 0 ]; then
 	# Nothing else can pass: say why and let the trap end everything.
-	echo "# up: $(value 'up{job="ktrace"}'), targets:"
+	echo "# up: $(query 'up'), targets:"
 	http_get "http://127.0.0.1:$PROM_PORT/api/v1/targets" | head -c 600 | sed 's/^/#   /'
 	echo
 	sed 's/^/# guest: /' "$tmp/guest/output.log" 2> /dev/null | tail -n 20
@@ -262,18 +280,15 @@ if [ $rc -ne 0 ]; then
 fi
 t=$(date +%s.%N)
 
-v=$(value 'ktrace_block_latency_seconds_count{disk="vda"}' "$t")
-ok_if "ktrace_block_latency_seconds_count{disk=\"vda\"} >= $N ($v)" \
-	at_least "$v" $N
-v=$(value 'up{job="ktrace"}' "$t")
-ok_if "up{job=\"ktrace\"} is 1 ($v)" [ "$v" = 1 ]
-v=$(value 'ktrace_syscount_calls_total{syscall="getppid"}' "$t")
-ok_if "ktrace_syscount_calls_total{syscall=\"getppid\"} is $M ($v)" [ "$v" = $M ]
+# One scrape's buckets of histogram $1's series of labels $2, ordered by
+# le: cumulative, +Inf equal to _count.
+buckets_ok()
+{
+	local count
 
-# One scrape's buckets, ordered by le: cumulative, +Inf equal to _count.
-query 'ktrace_block_latency_seconds_bucket{disk="vda"}' "$t" > "$tmp/buckets"
-count=$(value 'ktrace_block_latency_seconds_count{disk="vda"}' "$t")
-python3 - "$tmp/buckets" "$count" <<'PY'
+	query "$1_bucket{$2}" "$t" > "$tmp/buckets"
+	count=$(value "$1_count{$2}" "$t")
+	python3 - "$tmp/buckets" "$count" <<'PY'
 import json, sys
 rows = []
 for line in open(sys.argv[1]):
@@ -287,19 +302,48 @@ ok = (len(rows) > 2 and rows[-1][0] == float("inf") and
 print("# %d buckets, +Inf %s, _count %s" % (len(rows), vals[-1] if vals else "-", sys.argv[2]))
 sys.exit(0 if ok else 1)
 PY
-ok $? "buckets cumulative and +Inf equal to _count"
-q='histogram_quantile(0.5, ktrace_block_latency_seconds_bucket{disk="vda"})'
-v=$(value "$q" "$t")
-ok_if "histogram_quantile works: median read latency ${v}s" between "$v" 0 1
-v=$(value 'ktrace_probe_dropped_total{probe="block_latency",reason="table_full"}' "$t")
-ok_if "no table_full drops ($v)" [ "$v" = 0 ]
+}
 
-# promtool's lint of a scrape of our own.
-http_get "http://127.0.0.1:$EXP_PORT/metrics" > "$tmp/metrics" &&
-	promtool check metrics < "$tmp/metrics" > "$tmp/promtool.log" 2>&1
-rc=$?
-sed 's/^/# promtool: /' "$tmp/promtool.log" 2> /dev/null
-ok $rc "promtool check metrics: no problems"
+# The checks of one job's series, $1: ktrace (the module) or ktrace_bpf.
+job_checks()
+{
+	local job=$1 j="job=\"$1\"" v q
+
+	v=$(value "ktrace_block_latency_seconds_count{$j,disk=\"vda\"}" "$t")
+	ok_if "$job: ktrace_block_latency_seconds_count{disk=\"vda\"} >= $N ($v)" \
+		at_least "$v" $N
+	v=$(value "up{$j}" "$t")
+	ok_if "$job: up is 1 ($v)" [ "$v" = 1 ]
+	v=$(value "ktrace_syscount_calls_total{$j,syscall=\"getppid\"}" "$t")
+	ok_if "$job: ktrace_syscount_calls_total{syscall=\"getppid\"} is $M ($v)" [ "$v" = $M ]
+	buckets_ok ktrace_block_latency_seconds "$j,disk=\"vda\""
+	ok $? "$job: block_latency buckets cumulative and +Inf equal to _count"
+	q="histogram_quantile(0.5, ktrace_block_latency_seconds_bucket{$j,disk=\"vda\"})"
+	v=$(value "$q" "$t")
+	ok_if "$job: histogram_quantile works: median read latency ${v}s" between "$v" 0 1
+	v=$(value "ktrace_probe_dropped_total{$j,probe=\"block_latency\",reason=\"table_full\"}" "$t")
+	ok_if "$job: no table_full drops ($v)" [ "$v" = 0 ]
+	v=$(value "ktrace_bpfwatch_calls_total{$j,comm=\"bpfload\",cmd=\"PROG_LOAD\",prog_type=\"SOCKET_FILTER\"}" "$t")
+	ok_if "$job: ktrace_bpfwatch_calls_total{cmd=\"PROG_LOAD\"} is $K ($v)" [ "$v" = $K ]
+}
+
+job_checks ktrace
+job_checks ktrace_bpf
+fl="job=\"ktrace_bpf\",function=\"$GETPPID\""
+v=$(value "ktrace_funclatency_seconds_count{$fl}" "$t")
+ok_if "ktrace_bpf: ktrace_funclatency_seconds_count{function=\"$GETPPID\"} is $M ($v)" \
+	[ "$v" = $M ]
+buckets_ok ktrace_funclatency_seconds "$fl"
+ok $? "ktrace_bpf: funclatency buckets cumulative and +Inf equal to _count"
+
+# promtool's lint of a scrape of our own, of each exporter.
+for port in $EXP_PORT $BPF_PORT; do
+	http_get "http://127.0.0.1:$port/metrics" > "$tmp/metrics" &&
+		promtool check metrics < "$tmp/metrics" > "$tmp/promtool.log" 2>&1
+	rc=$?
+	sed 's/^/# promtool: /' "$tmp/promtool.log" 2> /dev/null
+	ok $rc "promtool check metrics of 127.0.0.1:$port: no problems"
+done
 
 # Tell the guest to stop; it must exit cleanly.
 stop_guest()
@@ -317,7 +361,7 @@ else
 fi
 grep -h 'exporter exit' "$tmp/guest.out" | sed 's/^/# /'
 grep -q KTRACE_STOP_ASKED "$tmp/guest.out" || rc=1
-ok $rc "the guest stopped the exporter when asked and exited cleanly (exit $rc)"
+ok $rc "the guest stopped both exporters when asked and exited cleanly (exit $rc)"
 [ $rc -eq 0 ] || sed 's/^/#   /' "$tmp/guest.err" | tail -n 30
 
 kill -TERM "$prom_pid"

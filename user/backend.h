@@ -27,6 +27,12 @@ enum backend_kind {
 
 struct backend;
 
+/* One CPU's ring as the kernel counted it, for the per-CPU ledger. */
+struct be_ring_cpu {
+	__u64 seen;		/* records offered to it: written or dropped */
+	struct kt_lost pending;	/* its drops no LOST record reported yet */
+};
+
 struct backend_ops {
 	const char *name;	/* "module", "bpf" */
 	int (*probe_info)(struct backend *b, const char *probe,
@@ -42,6 +48,9 @@ struct backend_ops {
 			 void *ctx);
 	int (*ring_consume)(struct backend *b, kt_rec_cb cb, void *ctx);
 	int (*ring_pending_lost)(struct backend *b, struct kt_lost *lost);
+	unsigned int (*ring_cpus)(struct backend *b);
+	int (*ring_cpu)(struct backend *b, unsigned int cpu,
+			struct be_ring_cpu *rc);
 	int (*symbols)(struct backend *b, __u32 id, char **names, __u32 *nr);
 	int (*stacks)(struct backend *b, struct ktrace_stacks *sk);
 	void (*close)(struct backend *b);
@@ -125,6 +134,24 @@ static inline int be_ring_pending_lost(struct backend *b,
 				       struct kt_lost *lost)
 {
 	return b->ops->ring_pending_lost(b, lost);
+}
+
+/* The CPUs records and LOST records may name: 0 .. this - 1. */
+static inline unsigned int be_ring_cpus(struct backend *b)
+{
+	return b->ops->ring_cpus(b);
+}
+
+/*
+ * The kernel's own count of what was offered to CPU @cpu's ring, and its
+ * drops not reported yet: with the records and LOST records read from
+ * that CPU, the ledger seen = delivered + dropped.  -ENODEV for a CPU
+ * without a ring.
+ */
+static inline int be_ring_cpu(struct backend *b, unsigned int cpu,
+			      struct be_ring_cpu *rc)
+{
+	return b->ops->ring_cpu(b, cpu, rc);
 }
 
 /*

@@ -13,7 +13,9 @@
  *  - records go through one BPF ring buffer shared by the CPUs, of -b
  *    PAGES per CPU in all.  A record that finds it full is counted on its
  *    CPU, and those counts come back as LOST records after each poll, so
- *    a reader proves seen = delivered + dropped as with the module;
+ *    a reader proves seen = delivered + dropped as with the module, and
+ *    per CPU: the programs count each record offered to the ring on the
+ *    CPU its header names (be_ring_cpu());
  *  - disable detaches the programs and waits a grace period: when it
  *    returns no handler runs any more, as with the module.
  *
@@ -64,6 +66,7 @@ static const struct bpf_probe *const bpf_probes[] = {
 	&bpf_funclatency,
 	&bpf_funccount,
 	&bpf_profile,
+	&bpf_sys_enter,
 };
 
 struct bpf_backend {
@@ -697,6 +700,31 @@ static int bpf_ring_pending_lost(struct backend *b, struct kt_lost *lost)
 	return 0;
 }
 
+static unsigned int bpf_ring_cpus(struct backend *b)
+{
+	return (unsigned int)to_bb(b)->nr_cpus;
+}
+
+/* The programs' per-CPU counts: offered, then recorded or ring full. */
+static int bpf_ring_cpu(struct backend *b, unsigned int cpu,
+			struct be_ring_cpu *rc)
+{
+	struct bpf_backend *bb = to_bb(b);
+	struct kt_bpf_stats sum;
+	int err;
+
+	memset(rc, 0, sizeof(*rc));
+	if (cpu >= (unsigned int)bb->nr_cpus || bb->ring_fd < 0)
+		return -ENODEV;
+	err = read_counters(bb, &sum);
+	if (err)
+		return err;
+	rc->seen = bb->percpu[cpu].c[KT_STAT_RING_SEEN];
+	rc->pending.full = bb->percpu[cpu].c[KT_STAT_RING_FULL] -
+			   bb->lost_reported[cpu];
+	return 0;
+}
+
 static int bpf_symbols(struct backend *b, __u32 id, char **names,
 		       __u32 *nr)
 {
@@ -748,6 +776,8 @@ static const struct backend_ops bpf_ops = {
 	.ring_poll = bpf_ring_poll,
 	.ring_consume = bpf_ring_consume,
 	.ring_pending_lost = bpf_ring_pending_lost,
+	.ring_cpus = bpf_ring_cpus,
+	.ring_cpu = bpf_ring_cpu,
 	.symbols = bpf_symbols,
 	.stacks = bpf_stacks,
 	.close = bpf_close,

@@ -71,6 +71,29 @@ static int mod_ring_pending_lost(struct backend *b, struct kt_lost *lost)
 	return 0;
 }
 
+static unsigned int mod_ring_cpus(struct backend *b)
+{
+	return kt_ring_count(b->kt);
+}
+
+/* The control page's counters: records written and drops, by reason. */
+static int mod_ring_cpu(struct backend *b, unsigned int cpu,
+			struct be_ring_cpu *rc)
+{
+	const struct ktrace_ring_control *ctl;
+	int err;
+
+	ctl = kt_ring_control(b->kt, cpu);
+	if (!ctl)
+		return -ENODEV;
+	rc->seen = __atomic_load_n(&ctl->records, __ATOMIC_ACQUIRE) +
+		   __atomic_load_n(&ctl->lost_full, __ATOMIC_ACQUIRE) +
+		   __atomic_load_n(&ctl->lost_too_big, __ATOMIC_ACQUIRE) +
+		   __atomic_load_n(&ctl->lost_reentrant, __ATOMIC_ACQUIRE);
+	err = kt_ring_pending_lost(b->kt, cpu, &rc->pending);
+	return err < 0 ? -ENODEV : 0;
+}
+
 static int mod_symbols(struct backend *b, __u32 id, char **names, __u32 *nr)
 {
 	struct ktrace_symbols sy = { .size = sizeof(sy), .id = id };
@@ -114,6 +137,8 @@ static const struct backend_ops module_ops = {
 	.ring_poll = mod_ring_poll,
 	.ring_consume = mod_ring_consume,
 	.ring_pending_lost = mod_ring_pending_lost,
+	.ring_cpus = mod_ring_cpus,
+	.ring_cpu = mod_ring_cpu,
 	.symbols = mod_symbols,
 	.stacks = mod_stacks,
 	.close = mod_close,

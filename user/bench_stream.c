@@ -15,7 +15,18 @@
  * producer-bound).  Otherwise the rate steps down from what the reader
  * delivered until a trial loses nothing, then bisects between the best
  * lossless and the lowest lossy rate while trials remain.
+ *
+ * The producer and every path's reader run on one CPU.  Under TCG one
+ * host thread runs both vCPUs in turns, switching when one idles or at
+ * QEMU's round-robin kick every 100 ms: a reader on the other vCPU would
+ * wait out up to 100 ms of a busy producer however soon it was woken, so
+ * the ring's size over 100 ms, not the path, would set the rate.  On one
+ * vCPU the guest's scheduler runs a woken reader at once, as on a machine
+ * with a CPU to spare, and the reader's CPU time is taken from the
+ * producer's, as it is from the one host thread anyway.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include "bench.h"
@@ -140,6 +151,23 @@ static void search(enum bench_stream_path sp, struct bench_stream_res *r,
 	bench_worker_pace(w, 0);
 }
 
+/* Runs us and what we start from now on on one CPU; 0, or -1. */
+static int pin_one_cpu(cpu_set_t *saved)
+{
+	cpu_set_t one;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(*saved), saved))
+		return -1;
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, saved); cpu++)
+		;
+	if (cpu == CPU_SETSIZE)
+		return -1;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one);
+}
+
 void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 		     double seconds)
 {
@@ -147,10 +175,18 @@ void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 	struct bench_worker w;
 	struct bench_ctx c = *base;
 	char kb_saved[32] = "";
+	cpu_set_t saved;
+	bool pinned;
 	int k;
 
 	run->streaming = true;
+	/* The worker and the readers are forked after this: they inherit. */
+	pinned = !pin_one_cpu(&saved);
+	if (!pinned)
+		fprintf(stderr, "bench: streaming: cannot pin to one CPU, readers run anywhere\n");
 	if (bench_worker_start(&w, &conf)) {
+		if (pinned)
+			sched_setaffinity(0, sizeof(saved), &saved);
 		for (k = 0; k < STREAM_NR; k++)
 			snprintf(run->stream[k].reason, sizeof(run->stream[k].reason),
 				 "cannot start the worker");
@@ -165,4 +201,6 @@ void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 	}
 	bench_tracefs_size(NULL, 0, kb_saved);
 	bench_worker_stop(&w);
+	if (pinned)
+		sched_setaffinity(0, sizeof(saved), &saved);
 }

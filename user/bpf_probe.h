@@ -84,6 +84,7 @@ extern const struct bpf_probe bpf_netsize;
 extern const struct bpf_probe bpf_funclatency;
 extern const struct bpf_probe bpf_funccount;
 extern const struct bpf_probe bpf_profile;
+extern const struct bpf_probe bpf_sys_enter;
 
 /* The probes with a BPF version, in order; NULL past the last. */
 const struct bpf_probe *bpf_probe_at(size_t i);

@@ -16,6 +16,7 @@
 #include "ktracectl.h"
 #include "args.h"
 #include "agg_run.h"
+#include "bpfwatch.h"
 
 static const char bw_doc[] =
 "Count bpf() system calls by command and process name.\n"
@@ -180,6 +181,18 @@ static void row_names(const struct ktrace_agg_entry *e, struct bw_row *row)
 		name_of(prog_type_names,
 			sizeof(prog_type_names) / sizeof(prog_type_names[0]),
 			type, 14, row->type_buf, sizeof(row->type_buf));
+}
+
+void bpfwatch_names(const __u64 key[2], struct bpfwatch_names *bn)
+{
+	struct ktrace_agg_entry e = { .key = { key[0], key[1] } };
+	struct bw_row row;
+
+	row_names(&e, &row);
+	memcpy(bn->comm, row.comm, sizeof(bn->comm));
+	snprintf(bn->cmd, sizeof(bn->cmd), "%s", row.cmd);
+	snprintf(bn->prog_type, sizeof(bn->prog_type), "%s",
+		 row.prog_type ? row.prog_type : "");
 }
 
 static void print_bw(struct agg_run *r, const struct kt_result *res,

@@ -6,22 +6,25 @@
  *
  * enables each probe once and serves GET /metrics in the text exposition
  * format (prom.h): histograms in seconds with cumulative log2 buckets,
- * counters per syscall, disk, process..., and each probe's hits and drops
- * by reason (KTRACE_IOC_STATS).
+ * counters per syscall, disk, process, bpf() command..., and each probe's
+ * hits and drops by reason (KTRACE_IOC_STATS).
  *
- * Counters must only grow.  The module's keyed tables are small (256 keys
- * for block_latency, 1024 for syscount): a table that is never cleared
- * stays full once it has seen that many keys, and every later new key is
- * lost for good.  So every --interval, and before answering a scrape, the
- * exporter reads-and-clears each table (atomically: no event is lost or
- * counted twice between reads) and adds the results into its own
- * cumulative series (struct prom_store).  A table then holds the keys of
- * one interval only; what still does not fit shows in
- * ktrace_probe_dropped_total{reason="table_full"}.  The exporter's store is
- * bounded too (--max-series per probe), its drops counted as well.
+ * Counters must only grow.  The kernel's keyed tables are small (256 keys
+ * for block_latency, 1024 for syscount, in ktrace.ko and in the BPF maps
+ * alike): a table that is never cleared stays full once it has seen that
+ * many keys, and every later new key is lost for good.  So every
+ * --interval, and before answering a scrape, the exporter reads-and-clears
+ * each table (atomically: no event is lost or counted twice between reads)
+ * and adds the results into its own cumulative series (struct
+ * prom_store).  A table then holds the keys of one interval only; what
+ * still does not fit shows in ktrace_probe_dropped_total{reason=
+ * "table_full"}.  The exporter's store is bounded too (--max-series per
+ * probe), its drops counted as well.
  *
- * The data source is the src_* functions alone: a backend other than
- * libktrace (BPF) replaces them and nothing else.
+ * The data source is the src_* functions alone, over the backend
+ * --backend names (backend.h): ktrace.ko, or ktracectl's own eBPF
+ * programs with no module loaded.  Both read-and-clear atomically and
+ * count the same stats, so the metrics are the same whichever runs.
  *
  * The server is one thread and one poll() loop: at most EXP_MAX_CLIENTS
  * connections, a request of at most EXP_REQ_MAX bytes within
@@ -47,6 +50,8 @@
 #include <unistd.h>
 #include "ktracectl.h"
 #include "args.h"
+#include "backend.h"
+#include "bpfwatch.h"
 #include "disk.h"
 #include "ioflags.h"
 #include "prom.h"
@@ -60,7 +65,7 @@
 #define EXP_LINGER_MS		2000	/* to read what follows, then close */
 #define EXP_HIST_MAX_SECONDS	60.0	/* the last finite bucket reaches it */
 #define EXP_MAX_SERIES		10000
-#define EXP_KEY_LABELS		2
+#define EXP_KEY_LABELS		3
 
 static const char export_doc[] =
 "Serve the results of aggregating probes as Prometheus metrics.\n"
@@ -85,16 +90,22 @@ static const char export_doc[] =
 "                   ktrace_syscount_calls_total (-x: _failed_calls_total),\n"
 "                   -L ktrace_syscount_seconds_total too; label syscall,\n"
 "                   -P labels pid, comm, -C label comm\n"
+"    bpfwatch       -p PID -c COMM\n"
+"                   ktrace_bpfwatch_calls_total and\n"
+"                   ktrace_bpfwatch_failed_calls_total; labels comm, cmd,\n"
+"                   prog_type (BPF_PROG_LOAD's, else empty)\n"
 "Every probe: ktrace_probe_{hits,filtered,recorded,no_start}_total and\n"
 "ktrace_probe_dropped_total{reason}, labelled probe.\n"
 "\n"
 "ADDR:PORT is numeric: 127.0.0.1:9100, [::1]:9100, or :9100 for every\n"
-"address (IPv6 and IPv4).\n"
+"address (IPv6 and IPv4).  The probes run in ktrace.ko, or with\n"
+"ktracectl --backend bpf export ... as eBPF programs, no module needed.\n"
 "\n"
 "EXAMPLES:\n"
 "    ktracectl export -l :9100 block_latency:-D\n"
 "    ktracectl export -l 127.0.0.1:9100 block_latency:-D syscount:-L\n"
 "    ktracectl export -l :9100 'runqlat:-P' 'funclatency:-u vfs_read'\n"
+"    ktracectl --backend bpf export -l :9100 block_latency:-D runqlat\n"
 "    ktracectl export -l :9100 block_latency:--help   # a probe's options";
 
 static const struct argp_option export_opts[] = {
@@ -111,6 +122,8 @@ struct exp_probe {
 	const struct argp *argp;
 	/* Sets ->en (key, unit, filters) and what is exported. */
 	void (*setup)(struct exp_spec *s, const struct ktrace_probe_info *info);
+	/* The label values of a new key; NULL: by ->en.key (key_values()). */
+	void (*key_values)(const __u64 key[2], char *values[]);
 };
 
 struct exp_spec {
@@ -134,12 +147,14 @@ struct exp_spec {
 	const char *help;
 	const char *sum_family;		/* a time counter from the sums */
 	const char *sum_help;
+	bool sum_is_count;		/* ...or a count: sum as it is */
 	const char *key_labels[EXP_KEY_LABELS];
 	int nr_key_labels;
 	struct prom_label const_label;	/* funclatency's function */
 	double per_sec;			/* units per second */
 	int nr_buckets;
 
+	struct backend *be;		/* where it runs: the module or BPF */
 	struct ktrace_enable en;
 	__u32 id;
 	struct prom_store store;
@@ -356,6 +371,23 @@ static const struct argp sc_argp = {
 	.doc = "syscount for ktracectl export: system calls counted, and their time.",
 };
 
+static const struct argp_option bw_opts[] = {
+	{ "pid", 'p', "PID", 0, "Trace this process only", 0 },
+	{ "comm", 'c', "COMM", 0, "Trace tasks of this name only", 0 },
+	{},
+};
+
+static error_t parse_bw(int key, char *arg, struct argp_state *state)
+{
+	return parse_common(state->input, key, arg, state);
+}
+
+static const struct argp bw_argp = {
+	.options = bw_opts,
+	.parser = parse_bw,
+	.doc = "bpfwatch for ktracectl export: bpf() calls by process name, command and program type.",
+};
+
 /* Labels of a process or thread key: the id and its name when first seen. */
 static void set_task_key(struct exp_spec *s, bool per_pid, bool per_tid)
 {
@@ -462,11 +494,37 @@ static void setup_sc(struct exp_spec *s, const struct ktrace_probe_info *info)
 	}
 }
 
+static void setup_bw(struct exp_spec *s, const struct ktrace_probe_info *info)
+{
+	s->en.key = KTRACE_KEY_COMM;
+	set_task_filters(&s->en, info, s->pid, s->comm);
+	s->key_labels[0] = "comm";
+	s->key_labels[1] = "cmd";
+	s->key_labels[2] = "prog_type";
+	s->nr_key_labels = 3;
+	s->family = "ktrace_bpfwatch_calls_total";
+	s->help = "bpf() system calls, by process name, command and program type.";
+	s->sum_family = "ktrace_bpfwatch_failed_calls_total";
+	s->sum_help = "bpf() system calls that returned an error.";
+	s->sum_is_count = true;
+}
+
+static void bw_key_values(const __u64 key[2], char *values[])
+{
+	struct bpfwatch_names bn;
+
+	bpfwatch_names(key, &bn);
+	values[0] = strdup(bn.comm);
+	values[1] = strdup(bn.cmd);
+	values[2] = strdup(bn.prog_type);
+}
+
 static const struct exp_probe exp_probes[] = {
-	{ "block_latency", &bl_argp, setup_bl },
-	{ "runqlat", &rq_argp, setup_rq },
-	{ "funclatency", &fl_argp, setup_fl },
-	{ "syscount", &sc_argp, setup_sc },
+	{ "block_latency", &bl_argp, setup_bl, NULL },
+	{ "runqlat", &rq_argp, setup_rq, NULL },
+	{ "funclatency", &fl_argp, setup_fl, NULL },
+	{ "syscount", &sc_argp, setup_sc, NULL },
+	{ "bpfwatch", &bw_argp, setup_bw, bw_key_values },
 };
 
 /* "comm" of a process or thread for its label, "[unknown]" once gone. */
@@ -495,6 +553,10 @@ static void key_values(const struct exp_spec *s, const __u64 key[2],
 {
 	char a[96], b[KTRACE_COMM_LEN + 1];
 
+	if (s->probe->key_values) {
+		s->probe->key_values(key, values);
+		return;
+	}
 	switch (s->en.key) {
 	case KTRACE_KEY_DEV:
 		values[0] = strdup(disk_name((__u32)key[0], a, sizeof(a)));
@@ -535,27 +597,24 @@ static void add_entry(struct exp_spec *s, const __u64 key[2], __u64 count,
 }
 
 /*
- * The data source: the only calls that reach the tracer.  Another backend
- * implements these four with the same meaning and the rest stays.
+ * The data source: the only calls that reach the tracer, through the
+ * backend --backend names (backend.h).  Each probe has a backend of its
+ * own, as the BPF one runs one probe: ktrace.ko then has a file per
+ * probe, BPF a set of programs and maps per probe, and the rest of the
+ * exporter does not know which ran.
  */
-struct exp_src {
-	struct kt *kt;
-};
 
-static int src_open(struct exp_src *src)
-{
-	src->kt = open_ktrace();
-	return src->kt ? 0 : -1;
-}
-
-/* Sets up and enables @s; 0, or -1 having said why. */
-static int src_enable(struct exp_src *src, struct exp_spec *s)
+/* Opens @s's backend, sets @s up and enables it; 0, or -1 having said why. */
+static int src_enable(struct exp_spec *s)
 {
 	struct ktrace_probe_info info;
 	const char *name = s->probe->name;
 	int err, id;
 
-	err = find_probe(src->kt, name, &info);
+	s->be = backend_open(name);
+	if (!s->be)
+		return -1;
+	err = be_probe_info(s->be, name, &info);
 	if (err == -ENOENT) {
 		fprintf(stderr,
 			"ktracectl: export: the loaded ktrace.ko has no %s probe (ktracectl list shows its probes)\n",
@@ -569,12 +628,15 @@ static int src_enable(struct exp_src *src, struct exp_spec *s)
 	memset(&s->en, 0, sizeof(s->en));
 	snprintf(s->en.probe, sizeof(s->en.probe), "%s", name);
 	s->probe->setup(s, &info);
-	id = kt_enable(src->kt, &s->en);
+	id = be_enable(s->be, &s->en);
 	if (id == -ENOENT && s->func) {
 		fprintf(stderr, "ktracectl: export: no kernel function '%s'\n",
 			s->func);
 		return -1;
 	}
+	/* The BPF backend said itself what its version of the probe lacks. */
+	if (id == -EOPNOTSUPP && !s->be->kt)
+		return -1;
 	if (id < 0) {
 		fprintf(stderr, "ktracectl: export: enable %s: %s\n", s->text,
 			kt_strerror(id));
@@ -582,53 +644,53 @@ static int src_enable(struct exp_src *src, struct exp_spec *s)
 	}
 	s->id = (__u32)id;
 	if (env.verbose)
-		fprintf(stderr, "ktracectl: export: %s: instance %d, %u entries\n",
-			s->text, id, s->en.max_entries);
+		fprintf(stderr, "ktracectl: export: %s: %s backend, instance %d, %u entries\n",
+			s->text, s->be->ops->name, id, s->en.max_entries);
 	return 0;
 }
 
 /* Reads-and-clears @s's results into add_entry(). */
-static int src_drain(struct exp_src *src, struct exp_spec *s)
+static int src_drain(struct exp_spec *s)
 {
 	const struct ktrace_agg_entry *e;
 	struct kt_result res;
+	bool log2;
 	__u32 i;
 	int err;
 
-	err = kt_read(src->kt, s->id, true, &res);
+	err = be_read(s->be, s->id, true, &res);
 	if (err) {
 		fprintf(stderr, "ktracectl: export: read %s: %s\n", s->text,
 			kt_strerror(err));
 		return err;
 	}
+	/* BPF counts slots for every probe: a counter takes none. */
+	log2 = s->hist && res.rd.hist == KTRACE_HIST_LOG2;
 	for (i = 0; i < res.rd.nr_entries; i++) {
 		e = kt_result_entry(&res, i);
-		add_entry(s, e->key, e->count, e->sum,
-			  res.rd.hist == KTRACE_HIST_LOG2 ? e->slots : NULL,
-			  res.rd.hist == KTRACE_HIST_LOG2 ? res.rd.nr_slots : 0);
+		add_entry(s, e->key, e->count, e->sum, log2 ? e->slots : NULL,
+			  log2 ? res.rd.nr_slots : 0);
 	}
 	kt_result_free(&res);
 	return 0;
 }
 
 /* The instance's counters since it was enabled: they only grow. */
-static int src_stats(struct exp_src *src, struct exp_spec *s,
-		     struct ktrace_stats *st)
+static int src_stats(struct exp_spec *s, struct ktrace_stats *st)
 {
-	return kt_stats(src->kt, s->id, st);
+	return be_stats(s->be, s->id, st);
 }
 
-static void src_close(struct exp_src *src, struct exp_spec *specs, int n)
+/* Disables @s (no handler runs after) and closes its backend. */
+static void src_close(struct exp_spec *s)
 {
-	int i;
-
-	if (!src->kt)
+	if (!s->be)
 		return;
-	for (i = 0; i < n; i++)
-		if (specs[i].id)
-			kt_disable(src->kt, specs[i].id);
-	kt_close(src->kt);
-	src->kt = NULL;
+	if (s->id)
+		be_disable(s->be, s->id);
+	backend_close(s->be);
+	s->be = NULL;
+	s->id = 0;
 }
 
 enum exp_state {
@@ -655,7 +717,6 @@ struct exp_client {
 };
 
 struct exp {
-	struct exp_src src;
 	struct exp_spec specs[EXP_MAX_SPECS];
 	int nr_specs;
 	const char *listen;
@@ -678,7 +739,7 @@ static void drain_all(struct exp *x)
 	int i;
 
 	for (i = 0; i < x->nr_specs; i++)
-		src_drain(&x->src, &x->specs[i]);
+		src_drain(&x->specs[i]);
 }
 
 /* The labels of series @ser of @s: the constant one, then the key's. */
@@ -720,8 +781,11 @@ static void render_probe(struct prom_buf *b, const struct exp_spec *s)
 	for (i = 0; i < s->store.nr; i++) {
 		ser = &s->store.series[i];
 		n = series_labels(s, ser, l);
-		prom_sample_double(b, s->sum_family, l, n,
-				   (double)ser->sum / s->per_sec);
+		if (s->sum_is_count)
+			prom_sample_u64(b, s->sum_family, l, n, ser->sum);
+		else
+			prom_sample_double(b, s->sum_family, l, n,
+					   (double)ser->sum / s->per_sec);
 	}
 }
 
@@ -766,7 +830,7 @@ static void render_stats(struct exp *x, struct prom_buf *b)
 	int i;
 
 	for (i = 0; i < x->nr_specs; i++)
-		ok[i] = !src_stats(&x->src, &x->specs[i], &st[i]);
+		ok[i] = !src_stats(&x->specs[i], &st[i]);
 	for (f = 0; f < sizeof(stat_families) / sizeof(stat_families[0]); f++) {
 		const struct stat_family *sf = &stat_families[f];
 
@@ -1175,7 +1239,7 @@ static void parse_spec(struct exp *x, struct exp_spec *s, const char *text,
 		    !strncmp(exp_probes[i].name, text, len))
 			break;
 	if (i == sizeof(exp_probes) / sizeof(exp_probes[0]))
-		usage_error(state, "unknown probe in '%s' (export takes block_latency, runqlat, funclatency, syscount)",
+		usage_error(state, "unknown probe in '%s' (export takes block_latency, runqlat, funclatency, syscount, bpfwatch)",
 			    text);
 	for (j = 0; j < x->nr_specs; j++)
 		if (x->specs[j].probe == &exp_probes[i])
@@ -1273,12 +1337,10 @@ int cmd_export(int argc, char **argv)
 
 	setup_signals();
 	signal(SIGPIPE, SIG_IGN);
-	if (src_open(&x.src))
-		goto out;
 	for (i = 0; i < x.nr_specs; i++) {
 		struct exp_spec *s = &x.specs[i];
 
-		if (src_enable(&x.src, s))
+		if (src_enable(s))
 			goto out;
 		prom_store_init(&s->store, s->hist ? KTRACE_LOG2_SLOTS : 0,
 				x.max_series);
@@ -1301,8 +1363,8 @@ out:
 			client_close(&x, &x.clients[i]);
 	if (lfd >= 0)
 		close(lfd);
-	src_close(&x.src, x.specs, x.nr_specs);
 	for (i = 0; i < x.nr_specs; i++) {
+		src_close(&x.specs[i]);
 		prom_store_free(&x.specs[i].store);
 		free(x.specs[i].words);
 	}

@@ -39,6 +39,11 @@ int stream_open(struct stream_run *s, unsigned long pages, bool check_schema)
 		warn_err("ring setup", err);
 		return -1;
 	}
+	err = ledger_init(&s->ledger, be_ring_cpus(s->be));
+	if (err) {
+		warn_err("ledger", err);
+		return -1;
+	}
 	memset(&s->en, 0, sizeof(s->en));
 	snprintf(s->en.probe, sizeof(s->en.probe), "%s", s->probe);
 	return 0;
@@ -111,6 +116,7 @@ static int handle_rec(void *ctx, const struct ktrace_rec *rec)
 {
 	struct stream_run *s = ctx;
 
+	ledger_rec(&s->ledger, rec);
 	if (rec->type == KTRACE_REC_LOST) {
 		report_lost(s, rec);
 		return 0;
@@ -138,6 +144,46 @@ static bool disabled_elsewhere(struct stream_run *s)
 	fprintf(stderr, "ktracectl: %s was disabled by another process\n",
 		s->probe);
 	return true;
+}
+
+/*
+ * -v: each CPU's ledger, the kernel's count of the records offered to its
+ * ring against those read from it and its drops, LOST or not yet.
+ */
+static void print_ledger(struct stream_run *s)
+{
+	struct ledger *l = &s->ledger;
+	struct be_ring_cpu rc;
+	struct ledger_cpu *c;
+	char buf[160];
+	unsigned int cpu;
+	struct json j;
+
+	for (cpu = 0; cpu < l->nr_cpus; cpu++) {
+		c = &l->cpu[cpu];
+		if (be_ring_cpu(s->be, cpu, &rc))
+			continue;
+		c->seen = rc.seen;
+		c->dropped += rc.pending.full + rc.pending.too_big +
+			      rc.pending.reentrant;
+		if (!ledger_cpu_used(c))
+			continue;
+		if (env.json) {
+			json_line_begin(&j, "ledger");
+			json_kstr(&j, "probe", s->probe);
+			json_ku64(&j, "cpu", cpu);
+			json_ku64(&j, "seen", c->seen);
+			json_ku64(&j, "delivered", c->delivered);
+			json_ku64(&j, "dropped", c->dropped);
+			json_line_end(&j);
+		} else {
+			fprintf(stderr, "%s\n",
+				ledger_format(cpu, c, buf, sizeof(buf)));
+		}
+	}
+	if (l->stray)
+		fprintf(stderr, "ktracectl: %llu records of no known CPU\n",
+			l->stray);
 }
 
 int stream_poll(struct stream_run *s)
@@ -187,11 +233,14 @@ int stream_poll(struct stream_run *s)
 			s->terse_noun, s->delivered + s->dropped, s->delivered,
 			s->dropped);
 	}
+	if (env.verbose)
+		print_ledger(s);
 	return 0;
 }
 
 void stream_close(struct stream_run *s)
 {
+	ledger_free(&s->ledger);
 	backend_close(s->be);
 	s->be = NULL;
 	s->kt = NULL;

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include "json.h"
+#include "ledger.h"
 #include "libktrace.h"
 
 #define DEFAULT_PAGES	64
@@ -43,6 +44,7 @@ struct stream_run {
 	__u64 start_ns;		/* CLOCK_MONOTONIC when enabled */
 	__s64 wall_off_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	unsigned long long delivered, dropped, malformed;
+	struct ledger ledger;	/* per CPU, printed at exit with -v */
 };
 
 /*
@@ -55,7 +57,8 @@ int stream_open(struct stream_run *s, unsigned long pages, bool check_schema);
 int stream_enable(struct stream_run *s);
 /*
  * Prints records until Ctrl-C (or ->done), then disables, drains and
- * prints the totals.  Returns the exit status.
+ * prints the totals, and with -v the ledger of each CPU that saw
+ * anything.  Returns the exit status.
  */
 int stream_poll(struct stream_run *s);
 void stream_close(struct stream_run *s);

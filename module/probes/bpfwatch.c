@@ -21,7 +21,6 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/string.h>
-#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/unistd.h>
 #include <asm/syscall.h>
@@ -29,12 +28,6 @@
 #include "../probe.h"
 
 static_assert(offsetof(union bpf_attr, prog_type) == 0);
-
-static u64 kt_bw_now(void)
-{
-	/* Never 0 after boot: the pid table reads 0 as a free entry. */
-	return ktime_get_mono_fast_ns();
-}
 
 static void kt_bw_on_enter(void *data, struct pt_regs *regs, long id)
 {
@@ -62,7 +55,7 @@ static void kt_bw_on_enter(void *data, struct pt_regs *regs, long id)
 				   sizeof(prog_type)))
 		prog_type = 0;
 	val = (args[0] & 0xffff) | (u64)(prog_type & 0xffff) << 16;
-	if (kt_pidtab_set(probe->priv, current->pid, kt_bw_now(), val))
+	if (kt_pidtab_set(probe->priv, current->pid, kt_clock(), val))
 		return;
 	/* Table full: the call is lost to the instances that wanted it. */
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
@@ -103,7 +96,7 @@ static void kt_bw_on_exit(void *data, struct pt_regs *regs, long ret)
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		pass = kt_filter_task(&inst->filter, current);
 		/* Entered before this instance was enabled: not a hit. */
-		if (pass && (s < 0 || start < inst->enabled_ns)) {
+		if (pass && (s < 0 || start < inst->enabled_clock)) {
 			this_cpu_inc(inst->stats->drop_no_start);
 			continue;
 		}

@@ -23,7 +23,6 @@
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include <linux/threads.h>
-#include <linux/timekeeping.h>
 #include "../pidtab.h"
 #include "../probe.h"
 #include "../stacks.h"
@@ -89,7 +88,7 @@ static void kt_oc_in(struct kt_probe *probe, struct task_struct *next,
 		start = READ_ONCE(tab->ts[s]);
 		key[0] = READ_ONCE(tab->val[s]);
 		kt_pidtab_release(tab, s);
-		if (start < inst->enabled_ns)
+		if (start < inst->enabled_clock)
 			continue;	/* an earlier instance's */
 		t0 = kt_hit_begin(inst);
 		key[1] = next->tgid;
@@ -103,8 +102,7 @@ static void kt_oc_on_switch(void *data, bool preempt,
 			    struct task_struct *next, unsigned int prev_state)
 {
 	struct kt_probe *probe = data;
-	/* CLOCK_MONOTONIC like enabled_ns, safe under the rq lock. */
-	u64 now = ktime_get_mono_fast_ns();
+	u64 now = kt_clock();
 
 	kt_oc_out(probe, prev, now);
 	kt_oc_in(probe, next, now);

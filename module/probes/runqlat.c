@@ -16,18 +16,8 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
 #include "../pidtab.h"
 #include "../probe.h"
-
-/*
- * The clock of every start and end: CLOCK_MONOTONIC like the instances'
- * enabled_ns, and safe in any context the scheduler calls us from.
- */
-static u64 kt_rql_now(void)
-{
-	return ktime_get_mono_fast_ns();
-}
 
 /* A wait of @p starts at @now.  The idle tasks (pid 0) never wait. */
 static void kt_rql_start(struct kt_probe *probe, struct task_struct *p,
@@ -51,7 +41,7 @@ static void kt_rql_start(struct kt_probe *probe, struct task_struct *p,
 
 static void kt_rql_on_wakeup(void *data, struct task_struct *p)
 {
-	kt_rql_start(data, p, kt_rql_now());
+	kt_rql_start(data, p, kt_clock());
 }
 
 static void kt_rql_key(const struct kt_inst *inst, struct task_struct *p,
@@ -88,7 +78,7 @@ static void kt_rql_end(struct kt_probe *probe, struct task_struct *next,
 	kt_pidtab_release(tab, s);
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		/* Started before this instance was: not its wait. */
-		if (start < inst->enabled_ns)
+		if (start < inst->enabled_clock)
 			continue;
 		t0 = kt_hit_begin(inst);
 		if (kt_filter_task(&inst->filter, next)) {
@@ -106,7 +96,7 @@ static void kt_rql_on_switch(void *data, bool preempt,
 			     struct task_struct *next, unsigned int prev_state)
 {
 	struct kt_probe *probe = data;
-	u64 now = kt_rql_now();
+	u64 now = kt_clock();
 	int s;
 
 	/*

@@ -5,52 +5,90 @@
  * KTRACE_SYSCOUNT_FAILED only calls that returned an error count.
  *
  * raw_syscalls:sys_enter stores the entry time and number of a task that
- * some instance wants in the lock-free pid table (../pidtab.h);
- * raw_syscalls:sys_exit takes them back and counts the call.  The sys_enter
- * streaming probe may hook the same tracepoint: each registration has its
- * own data, so the two never see each other.  exit and exit_group never
- * return: sched_process_exit frees their entries.
+ * some instance wants; raw_syscalls:sys_exit takes them back and counts
+ * the call.  Most calls return on the CPU they entered, without a context
+ * switch in between, so the start waits in a per-CPU slot: two stores at
+ * entry, a compare and two loads at exit.  A task switched out inside a
+ * call (it sleeps, or is preempted) takes its start along: sched_switch
+ * moves it from the slot into the lock-free pid table (../pidtab.h),
+ * where sys_exit finds it on whatever CPU the call returns.  So a slot
+ * only ever holds the start of the task running on its CPU.  Handlers
+ * run with preemption disabled, and sched_switch on the slot's own CPU,
+ * so the slot needs no atomics.
+ *
+ * The sys_enter streaming probe may hook the same tracepoint: each
+ * registration has its own data, so the two never see each other.  exit
+ * and exit_group never return: sched_process_exit frees their starts.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/timekeeping.h>
 #include "../pidtab.h"
 #include "../probe.h"
 
-static u64 kt_sc_now(void)
-{
-	return ktime_get_mono_fast_ns();
-}
+/* The start of the call current is in on this CPU, if any. */
+struct kt_sc_start {
+	struct task_struct *task;	/* NULL: none */
+	u64 ts;
+	long nr;
+};
 
-static void kt_sc_on_enter(void *data, struct pt_regs *regs, long id)
+struct kt_sc_priv {
+	struct kt_sc_start __percpu *cpu;
+	struct kt_pidtab tab;		/* starts of switched-out tasks */
+};
+
+/* @task's call is lost to the instances that wanted it: no room. */
+static void kt_sc_lost(struct kt_probe *probe, struct task_struct *task)
 {
-	struct kt_probe *probe = data;
 	struct kt_inst *inst;
-	bool wanted = false;
 	u64 t0;
 
-	/* Only tasks some instance records take a slot. */
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
-		if (kt_filter_task(&inst->filter, current)) {
-			wanted = true;
-			break;
-		}
-	}
-	if (!wanted || kt_pidtab_set(probe->priv, current->pid, kt_sc_now(),
-				     (u64)id))
-		return;
-	/* Table full: the call is lost to the instances that wanted it. */
-	list_for_each_entry_rcu(inst, &probe->insts, node) {
-		if (!kt_filter_task(&inst->filter, current))
+		if (!kt_filter_task(&inst->filter, task))
 			continue;	/* counted as filtered at exit */
 		t0 = kt_hit_begin(inst);
 		this_cpu_inc(inst->stats->drop_inflight_full);
 		kt_hit_end(inst, t0);
 	}
+}
+
+static void kt_sc_on_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct kt_probe *probe = data;
+	struct kt_sc_priv *priv = probe->priv;
+	struct kt_sc_start *st;
+	struct kt_inst *inst;
+
+	/* Only tasks some instance records take a slot. */
+	list_for_each_entry_rcu(inst, &probe->insts, node) {
+		if (kt_filter_task(&inst->filter, current)) {
+			st = this_cpu_ptr(priv->cpu);
+			st->ts = kt_clock();
+			st->nr = id;
+			st->task = current;
+			return;
+		}
+	}
+}
+
+/* current is switched out: a start in its slot goes to the pid table. */
+static void kt_sc_on_switch(void *data, bool preempt, struct task_struct *prev,
+			    struct task_struct *next, unsigned int prev_state)
+{
+	struct kt_probe *probe = data;
+	struct kt_sc_priv *priv = probe->priv;
+	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+
+	if (likely(st->task != prev))
+		return;
+	st->task = NULL;
+	if (!kt_pidtab_set(&priv->tab, prev->pid, st->ts, (u64)st->nr))
+		kt_sc_lost(probe, prev);
 }
 
 static void kt_sc_key(const struct kt_inst *inst, long nr, u64 key[2])
@@ -73,23 +111,32 @@ static void kt_sc_key(const struct kt_inst *inst, long nr, u64 key[2])
 static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 {
 	struct kt_probe *probe = data;
-	struct kt_pidtab *tab = probe->priv;
-	u64 now = kt_sc_now(), start = 0, key[2], t0;
+	struct kt_sc_priv *priv = probe->priv;
+	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+	u64 now = kt_clock(), start = 0, key[2], t0;
 	struct kt_inst *inst;
+	bool pass, found;
 	long nr = -1;
-	bool pass;
 	int s;
 
-	s = kt_pidtab_find(tab, current->pid);
-	if (s >= 0) {
-		start = READ_ONCE(tab->ts[s]);
-		nr = (long)READ_ONCE(tab->val[s]);
-		kt_pidtab_release(tab, s);
+	found = st->task == current;
+	if (found) {
+		st->task = NULL;
+		start = st->ts;
+		nr = st->nr;
+	} else {
+		s = kt_pidtab_find(&priv->tab, current->pid);
+		found = s >= 0;
+		if (found) {
+			start = READ_ONCE(priv->tab.ts[s]);
+			nr = (long)READ_ONCE(priv->tab.val[s]);
+			kt_pidtab_release(&priv->tab, s);
+		}
 	}
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		pass = kt_filter_task(&inst->filter, current);
 		/* Entered before this instance was enabled: not a hit. */
-		if (pass && (s < 0 || start < inst->enabled_ns)) {
+		if (pass && (!found || start < inst->enabled_clock)) {
 			this_cpu_inc(inst->stats->drop_no_start);
 			continue;
 		}
@@ -105,21 +152,64 @@ static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 	}
 }
 
+/* @p, current, exits: exit and exit_group leave a start behind. */
 static void kt_sc_on_process_exit(void *data, struct task_struct *p)
 {
 	struct kt_probe *probe = data;
+	struct kt_sc_priv *priv = probe->priv;
+	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
 	int s;
 
-	s = kt_pidtab_find(probe->priv, p->pid);
+	if (st->task == p)
+		st->task = NULL;
+	s = kt_pidtab_find(&priv->tab, p->pid);
 	if (s >= 0)
-		kt_pidtab_release(probe->priv, s);
+		kt_pidtab_release(&priv->tab, s);
 }
 
+/*
+ * sched_switch first: from the moment sys_enter fills a slot, a switch
+ * empties it, so no slot can keep a task that left its CPU.
+ */
 static struct kt_tp_hook kt_sc_hooks[] = {
-	{ .name = "sys_enter", .func = kt_sc_on_enter },
-	{ .name = "sys_exit", .func = kt_sc_on_exit },
+	{ .name = "sched_switch", .func = kt_sc_on_switch },
 	{ .name = "sched_process_exit", .func = kt_sc_on_process_exit },
+	{ .name = "sys_exit", .func = kt_sc_on_exit },
+	{ .name = "sys_enter", .func = kt_sc_on_enter },
 };
+
+static int kt_sc_attach(struct kt_probe *probe)
+{
+	struct kt_sc_priv *priv;
+	int err;
+
+	priv = kvzalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->cpu = alloc_percpu(struct kt_sc_start);
+	if (!priv->cpu) {
+		kvfree(priv);
+		return -ENOMEM;
+	}
+	probe->priv = priv;
+	err = kt_tp_register(kt_sc_hooks, ARRAY_SIZE(kt_sc_hooks), probe);
+	if (err) {
+		probe->priv = NULL;
+		free_percpu(priv->cpu);
+		kvfree(priv);
+	}
+	return err;
+}
+
+static void kt_sc_detach(struct kt_probe *probe)
+{
+	struct kt_sc_priv *priv = probe->priv;
+
+	kt_tp_unregister(kt_sc_hooks, ARRAY_SIZE(kt_sc_hooks), probe);
+	probe->priv = NULL;
+	free_percpu(priv->cpu);
+	kvfree(priv);
+}
 
 const struct kt_probe_ops kt_probe_syscount = {
 	.name = "syscount",
@@ -131,7 +221,8 @@ const struct kt_probe_ops kt_probe_syscount = {
 		 KTRACE_ENABLE_CGROUP,
 	.opts = KTRACE_SYSCOUNT_FAILED,
 	.capacity = 1024,
+	.attach = kt_sc_attach,
+	.detach = kt_sc_detach,
 	.hooks = kt_sc_hooks,
 	.nr_hooks = ARRAY_SIZE(kt_sc_hooks),
-	.priv_size = sizeof(struct kt_pidtab),
 };

@@ -2,6 +2,9 @@
 /*
  * sysloop N: N getppid() system calls and nothing else in between, a known
  * number of sys_enter events for counting tests and overhead benchmarks.
+ * getppid() takes no argument, but its six argument registers are set to
+ * known values: call i (from 0) passes i, 0x1111, 0x2222, 0x3333, 0x4444
+ * and 0x5555, for tests of the recorded arguments.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +30,7 @@ int main(int argc, char **argv)
 	}
 	/* syscall(), not getppid(): libc must not cache or batch it. */
 	for (i = 0; i < n; i++)
-		syscall(SYS_getppid);
+		syscall(SYS_getppid, i, 0x1111UL, 0x2222UL, 0x3333UL, 0x4444UL,
+			0x5555UL);
 	return 0;
 }

@@ -3,7 +3,8 @@
 # opensnoop must show exactly N lines with that path, name and fd >= 0;
 # a missing path N lines with FD -1 and ERR 2 (ENOENT).  -x shows only the
 # failures, -p only that process's opens, -n only matching names, -e the
-# flags (from open_how for openat2), -T a timestamp.
+# flags (from open_how for openat2), -T a timestamp; with -v, the loss
+# ledger of each CPU under a flood from both.
 . /ktrace/tap.sh
 
 N=200
@@ -130,16 +131,48 @@ run_traced "-T" "openloop 5 $target"
 check "-T: TIME(s) header" grep -q "^TIME(s)  *PID  *COMM  *FD  *ERR PATH$" $out
 expect_eq "-T: a timestamp first" 5 "$(count "^[0-9]*\.[0-9][0-9][0-9]  *[0-9][0-9]*  *openloop  *[0-9][0-9]*  *0 $target$")"
 
+# The loss ledger from both CPUs: one openloop process, a thread pinned to
+# each CPU, floods a stalled reader's one-page rings, kept whole by -p.
+# -v: per CPU, the control page's records + drops (seen) = the records
+# read from that CPU + its drops, and the seen add up to the 2F opens.
+F=2000
+rm -f /tmp/os.go
+openloop -t 2 -g /tmp/os.go $F $target > /dev/null &
+tpid=$!
+if start_traced "-v -b 1 -p $tpid"; then
+	kill -STOP $pid
+	touch /tmp/os.go
+	wait $tpid
+	kill -CONT $pid
+	stop_traced
+else
+	touch /tmp/os.go
+	wait $tpid
+fi
+grep -e "^seen " -e "^cpu [0-9]*: " $err | sed 's/^/# /'
+ledger=$(grep "^cpu [0-9]*: seen [0-9]* delivered [0-9]* dropped [0-9]*$" $err)
+expect_eq "ledger, two CPUs: both CPUs saw opens" 2 \
+	"$(echo "$ledger" | awk '$4 > 0' | wc -l)"
+expect_eq "ledger, two CPUs: per CPU, seen = delivered + dropped" 2 \
+	"$(echo "$ledger" | awk '$4 == $6 + $8' | wc -l)"
+expect_eq "ledger, two CPUs: seen is exactly the $((2 * F)) opens" \
+	$((2 * F)) "$(echo "$ledger" | awk '{ s += $4 } END { print s + 0 }')"
+check "ledger, two CPUs: records dropped" \
+	[ "$(echo "$ledger" | awk '{ s += $8 } END { print s + 0 }')" -gt 0 ]
+expect_eq "ledger, two CPUs: the totals line is the CPUs' sum" \
+	"$(echo "$ledger" | awk '{ s += $4; d += $6; x += $8 } END { print "seen " s " delivered " d " dropped " x }')" \
+	"$(grep "^seen " $err)"
+
 # Usage errors: exit 2.
 ktracectl enable opensnoop -p abc > $out 2>$err
 expect_eq "-p abc: exit 2" 2 "$?"
 check "usage printed" grep -q "^Usage: ktracectl enable opensnoop" $err
 
 # --json: one "event" line per open with the record's fields, the header
-# on stderr, a "stats" line at exit.  (openat's mode is whatever its
-# unused fourth argument held.)
+# on stderr, a "stats" line at exit and, with -v, a "ledger" line per CPU.
+# (openat's mode is whatever its unused fourth argument held.)
 rm -f $out $err
-ktracectl enable opensnoop --json > $out 2>$err &
+ktracectl enable opensnoop --json -v > $out 2>$err &
 pid=$!
 if wait_for "$HEADER" $err; then
 	openloop $N $target > /dev/null
@@ -160,6 +193,17 @@ expect_eq "--json: $N openat2 of $missing, fd -1 err 2, O_CLOEXEC" $N \
 	"$(grep -c '"comm":"openloop","fd":-1,"err":2,"dfd":-100,"flags":524288,"mode":[0-9]*,"path":"'$missing'"}$' $out)"
 check "--json: stats, seen = delivered, nothing dropped" \
 	grep -q '^{"type":"stats","probe":"opensnoop","seen":\([0-9]*\),"delivered":\1,"dropped":0}$' $out
+# cpu seen delivered dropped, a line per CPU
+lj=$(sed -n 's/^{"type":"ledger","probe":"opensnoop","cpu":\([0-9]*\),"seen":\([0-9]*\),"delivered":\([0-9]*\),"dropped":\([0-9]*\)}$/\1 \2 \3 \4/p' $out)
+echo "$lj" | sed 's/^/# ledger: /'
+check "--json -v: ledger lines" [ -n "$lj" ]
+expect_eq "--json -v: no other ledger line" "$(echo "$lj" | grep -c .)" \
+	"$(grep -c '^{"type":"ledger"' $out)"
+expect_eq "--json -v: per CPU, seen = delivered + dropped" 0 \
+	"$(echo "$lj" | awk '$2 != $3 + $4' | wc -l)"
+expect_eq "--json -v: the ledger lines add up to the stats line" \
+	"$(sed -n 's/^{"type":"stats","probe":"opensnoop",\(.*\)}$/\1/p' $out)" \
+	"$(echo "$lj" | awk '{ s += $2; d += $3; x += $4 } END { print "\"seen\":" s ",\"delivered\":" d ",\"dropped\":" x }')"
 check "--json: the header on stderr only" \
 	sh -c "grep -q '^PID' $err && ! grep -q '^PID' $out"
 

@@ -4,7 +4,8 @@
 # workloads of their module twins' suites, counted exactly: openloop's N
 # opens of a known path (fd >= 0) or of a missing one (FD -1 ERR 2) with
 # open, openat and openat2, -x, -p, -n, -e, the raw_tp programs, and a
-# stalled reader whose drops are all accounted for; tcpxfer's loopback
+# stalled reader whose drops are all accounted for, per CPU under a flood
+# from both CPUs; tcpxfer's loopback
 # session over IPv4 and IPv6 with exact byte counts.  Then, with the
 # module loaded, both backends at once over the very same workload: the
 # same open records, the same two TCP records.
@@ -172,32 +173,55 @@ expect_eq "stalled reader: every delivered record printed" "$delivered" \
 check "stalled reader: delivered + dropped covers the $F opens" \
 	[ $((${delivered:-0} + ${dropped:-0})) -ge $F ]
 
-# The loss ledger from both CPUs: two openloop processes at once flood
-# the stalled reader's ring.  -n filters when printing, so the kernel saw
-# their 2F opens and a few of other tasks: delivered + dropped covers 2F,
-# and every loss is reported.
+# The loss ledger from both CPUs: one openloop process, a thread pinned to
+# each CPU, floods the stalled reader's ring, filtered in the kernel by
+# its pid (-p), so the probe sees exactly its 2F opens.  -v prints each
+# CPU's ledger at exit: the programs' count of the records offered to the
+# ring there against the records read from that CPU and its LOST drops.
 F=2000
-if start $out "$OS_HDR" --backend bpf enable opensnoop -b 1 -n openloop; then
+rm -f /tmp/bs.go
+openloop -t 2 -g /tmp/bs.go $F $target > /tmp/bs.loop &
+tpid=$!
+if start $out "$OS_HDR" --backend bpf enable opensnoop -v -b 1 -p $tpid; then
 	kill -STOP $pid
-	openloop $F $target > /dev/null &
-	l1=$!
-	openloop $F $target > /dev/null &
-	l2=$!
-	wait $l1 $l2
+	touch /tmp/bs.go
+	wait $tpid
 	kill -CONT $pid
 	stop $pid
+else
+	touch /tmp/bs.go
+	wait $tpid
 fi
+expect_eq "ledger, two CPUs: openloop -t 2 made its $((2 * F)) opens" \
+	"$((2 * F)) opened 0 failed" "$(cat /tmp/bs.loop)"
 line=$(grep "^seen " $out.err)
 echo "# two CPUs: $line"
+grep "^cpu [0-9]*: " $out.err | sed 's/^/# /'
 delivered=$(echo "$line" | awk '{ print $4 }')
 dropped=$(echo "$line" | awk '{ print $6 }')
 lost=$(awk '/^WARNING: .* records lost/ { s += $2 } END { print s + 0 }' $out.err)
-seen=$((${delivered:-0} + ${dropped:-0}))
-check "ledger, two CPUs: delivered + dropped ($seen) covers the $((2 * F)) opens" \
-	[ $seen -ge $((2 * F)) -a $seen -le $((2 * F + 100)) ]
+# cpu C: seen S delivered D dropped X
+ledger=$(grep "^cpu [0-9]*: seen [0-9]* delivered [0-9]* dropped [0-9]*$" $out.err)
+expect_eq "ledger, two CPUs: both CPUs saw opens" 2 \
+	"$(echo "$ledger" | awk '$4 > 0' | wc -l)"
+expect_eq "ledger, two CPUs: per CPU, seen = delivered + dropped" 2 \
+	"$(echo "$ledger" | awk '$4 == $6 + $8' | wc -l)"
+expect_eq "ledger, two CPUs: seen is exactly the $((2 * F)) opens" \
+	$((2 * F)) "$(echo "$ledger" | awk '{ s += $4 } END { print s + 0 }')"
 check "ledger, two CPUs: records dropped" [ "${dropped:-0}" -gt 0 ]
+expect_eq "ledger, two CPUs: the CPUs' delivered add up to the total" \
+	"$delivered" "$(echo "$ledger" | awk '{ s += $6 } END { print s + 0 }')"
+expect_eq "ledger, two CPUs: the CPUs' dropped add up to the total" \
+	"$dropped" "$(echo "$ledger" | awk '{ s += $8 } END { print s + 0 }')"
 expect_eq "ledger, two CPUs: the lost reports add up to the dropped" \
 	"$dropped" "$lost"
+for c in $(echo "$ledger" | awk '{ print $2 }' | tr -d :); do
+	expect_eq "ledger, two CPUs: CPU $c's lost reports are its dropped" \
+		"$(echo "$ledger" | awk -v c="$c:" '$2 == c { print $8 }')" \
+		"$(awk -v c="$c" '/^WARNING: .* records lost on CPU/ && $7 == c { s += $2 } END { print s + 0 }' $out.err)"
+done
+expect_eq "ledger, two CPUs: every delivered record printed, all openloop's" \
+	"$delivered" "$(count "^$tpid  *openloop  *[0-9][0-9]*  *0 $target$" $out)"
 
 # tcplife: one session, two records (client and server), exact bytes.
 field()
