@@ -220,10 +220,28 @@ struct {
  * are counted on this CPU, the one the record's header names, so that
  * ktracectl proves seen = delivered + dropped per CPU.
  */
+/*
+ * The wakeup flags of a record.  With no watermark (the default), the
+ * ring buffer's adaptive policy: the reader is woken when a record lands
+ * in a ring it had emptied.  With one (the module's KTRACE ring
+ * watermark, which ring setup passes on), no wakeup until wakeup_bytes
+ * wait unread, at the cost of one query per record; the reader drains
+ * what is below it when its poll times out, as with the module.
+ */
+static __always_inline __u64 kt_ring_flags(void)
+{
+	if (!kt_cfg.wakeup_bytes)
+		return 0;
+	if (bpf_ringbuf_query(&kt_ring, BPF_RB_AVAIL_DATA) >=
+	    kt_cfg.wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void kt_ring_output(void *rec, __u64 size)
 {
 	kt_count(KT_STAT_RING_SEEN);
-	if (bpf_ringbuf_output(&kt_ring, rec, size, 0))
+	if (bpf_ringbuf_output(&kt_ring, rec, size, kt_ring_flags()))
 		kt_count(KT_STAT_RING_FULL);
 	else
 		kt_count(KT_STAT_RECORDED);

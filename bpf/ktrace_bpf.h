@@ -82,6 +82,7 @@ struct kt_bpf_cfg {
 	__u32 id;		/* instance id written in records */
 	__u32 pad;
 	char comm[KTRACE_COMM_LEN];	/* with KTRACE_ENABLE_COMM */
+	__u64 wakeup_bytes;	/* ring watermark; 0: the adaptive wakeup */
 };
 
 #endif /* __KTRACE_BPF_H */

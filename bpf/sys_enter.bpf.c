@@ -13,17 +13,14 @@
  * x86-64: di, si, dx, r10, r8, r9 for a 64-bit system call, bx, cx, dx,
  * si, di, bp for a 32-bit one (TS_COMPAT), whole registers in both.
  *
- * Wakeups: the reader is woken (from irq_work, as the module does) only
- * when a record lands in a ring the reader had emptied, the default
- * "adaptive" policy of bpf_ringbuf_submit() with flags 0.  That is the
- * module's own with the watermark ktracectl gives it (0: a ring going
- * from empty to not empty), so the bench compares like with like: under
- * load the reader is behind and no record wakes it; idle, each burst
- * wakes it once.  BPF_RB_NO_WAKEUP on every record would leave the last
- * records of a burst unread until the next wakeup (ring_buffer__poll()
- * consumes only rings epoll reported), and a larger watermark done here
- * (bpf_ringbuf_query() per record, BPF_RB_FORCE_WAKEUP past it) would add
- * a helper call per event and still need the empty edge for the tail.
+ * Wakeups: with no watermark (what ktracectl's commands use), the reader
+ * is woken (from irq_work, as the module does) only when a record lands
+ * in a ring the reader had emptied, the default "adaptive" policy of
+ * bpf_ringbuf_submit() with flags 0, the module's own with watermark 0.
+ * With a watermark (ring setup's, as `ktracectl bench` gives both
+ * backends) kt_ring_flags() holds wakeups back until that many bytes
+ * wait, for one bpf_ringbuf_query() per record, again like the module;
+ * the reader takes the tail when its poll times out.
  *
  * x86-64 registers: this is built for __TARGET_ARCH_x86 only.
  */
@@ -111,8 +108,8 @@ kt_se_reserve(struct kt_bpf_stats *s, long nr)
 static __always_inline void kt_se_submit(struct kt_bpf_stats *s,
 					 struct ktrace_rec_syscall *rec)
 {
-	/* Flags 0: the adaptive wakeup, see the top of the file. */
-	bpf_ringbuf_submit(rec, 0);
+	/* The adaptive wakeup, or a watermark: see the top of the file. */
+	bpf_ringbuf_submit(rec, kt_ring_flags());
 	__sync_fetch_and_add(&s->c[KT_STAT_RECORDED], 1);
 }
 

@@ -138,12 +138,6 @@ void kt_ring_set_destroy(struct kt_ring_set *set)
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_ring_set_destroy);
 
-struct kt_ring *kt_ring_this_cpu(struct kt_ring_set *set)
-{
-	return set->rings[smp_processor_id()];
-}
-EXPORT_SYMBOL_FOR_KUNIT(kt_ring_this_cpu);
-
 /* Bytes in flight as the reader claims; above data_size when it lies. */
 static u64 kt_ring_used(struct kt_ring *ring)
 {
@@ -272,6 +266,7 @@ struct ktrace_rec *kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type,
 	}
 	ts = ktime_get_ns();
 	rec = (struct ktrace_rec *)(ring->data + (pos & ring->mask));
+	ring->lost_written = lost;
 	if (lost) {
 		kt_ring_write_lost(ring, rec, ts);
 		pos += sizeof(struct ktrace_rec_lost);
@@ -292,22 +287,26 @@ EXPORT_SYMBOL_FOR_KUNIT(kt_ring_reserve);
 void kt_ring_commit(struct kt_ring *ring, struct ktrace_rec *rec)
 {
 	struct ktrace_ring_control *ctl = ring->ctl;
-	u32 wm = ring->set->watermark;
-	u64 before, after;
+	u64 wm = max(ring->set->watermark, 1U), before, after;
 
+	/* The reported counts change only with a LOST record. */
+	if (ring->lost_written) {
+		WRITE_ONCE(ctl->reported_full, ring->reported[KT_DROP_FULL]);
+		WRITE_ONCE(ctl->reported_too_big,
+			   ring->reported[KT_DROP_TOO_BIG]);
+		WRITE_ONCE(ctl->reported_reentrant,
+			   ring->reported[KT_DROP_REENTRANT]);
+	}
 	before = kt_ring_pending(ring);
 	/* Pairs with the reader's load-acquire of producer_pos. */
 	smp_store_release(&ctl->producer_pos, ring->reserved_end);
+	after = before + (ring->reserved_end - ring->prod);
 	ring->prod = ring->reserved_end;
 	ring->records++;
 	WRITE_ONCE(ctl->records, ring->records);
-	WRITE_ONCE(ctl->reported_full, ring->reported[KT_DROP_FULL]);
-	WRITE_ONCE(ctl->reported_too_big, ring->reported[KT_DROP_TOO_BIG]);
-	WRITE_ONCE(ctl->reported_reentrant,
-		   ring->reported[KT_DROP_REENTRANT]);
 
-	after = kt_ring_pending(ring);
-	if (before < max(wm, 1U) && after >= max(wm, 1U))
+	/* Woken when it reaches the watermark; one read drains it all. */
+	if (before < wm && after >= wm)
 		irq_work_queue(&ring->wakeup);
 	local_dec(&ring->busy);
 }

@@ -32,6 +32,7 @@ struct kt_ring {
 	local_t lost[4];	/* by enum kt_drop, since setup */
 	u64 reported[4];	/* of lost[], already in LOST records */
 	u64 records;
+	bool lost_written;	/* the open reservation holds a LOST record */
 	struct irq_work wakeup;	/* wakes the reader outside the handler */
 	struct kt_ring_set *set;
 	void *area;		/* vmalloc_user(): cons page, ctl page, data */
@@ -62,7 +63,11 @@ struct ktrace_rec *kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type,
 void kt_ring_commit(struct kt_ring *ring, struct ktrace_rec *rec);
 
 /* The calling CPU's ring; preemption must be disabled. */
-struct kt_ring *kt_ring_this_cpu(struct kt_ring_set *set);
+/* This CPU's ring; preemption disabled, as in every handler. */
+static inline struct kt_ring *kt_ring_this_cpu(struct kt_ring_set *set)
+{
+	return set->rings[smp_processor_id()];
+}
 
 /* Bytes written and not yet consumed, with a sanitized consumer position. */
 u64 kt_ring_pending(struct kt_ring *ring);

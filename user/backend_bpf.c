@@ -78,6 +78,7 @@ struct bpf_backend {
 	bool attached;
 	int nr_cpus;
 	__u32 ring_pages;		/* per CPU; 0: no ring set up */
+	__u32 watermark;		/* ring setup's, in bytes */
 	int stats_fd, hists_fd, ctl_fd, ring_fd;
 	__u32 set;			/* the set handlers count into */
 	__u64 overflow_base;		/* table full at the last clearing read */
@@ -209,9 +210,17 @@ void bpf_pick_tp(struct bpf_program *btf, struct bpf_program *raw,
 		fprintf(stderr, "bpf: %s: %s\n", tp, typed ? "tp_btf" : "raw_tp");
 }
 
+/*
+ * The ring watermark of the instance being opened, for bpf_cfg_set(): the
+ * probes' open functions see only the enable request.  Set by
+ * bpf_enable() around the open.
+ */
+static __u32 bpf_opening_watermark;
+
 void bpf_cfg_set(struct kt_bpf_cfg *cfg, const struct ktrace_enable *en)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->wakeup_bytes = bpf_opening_watermark;
 	cfg->flags = en->flags & (KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID |
 				  KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP |
 				  KTRACE_ENABLE_DEV);
@@ -278,13 +287,12 @@ static int bpf_ring_setup(struct backend *b, __u32 pages, __u32 watermark)
 {
 	struct bpf_backend *bb = to_bb(b);
 
-	/* The ring buffer wakes the reader itself: no watermark. */
-	(void)watermark;
 	if (bb->ring_pages)
 		return -EBUSY;
 	if (!pages || pages > KTRACE_RING_MAX_PAGES || (pages & (pages - 1)))
 		return -EINVAL;
 	bb->ring_pages = pages;
+	bb->watermark = watermark;
 	return 0;
 }
 
@@ -398,7 +406,9 @@ static int bpf_enable(struct backend *b, struct ktrace_enable *en)
 	err = bpf_check(bb, en);
 	if (err)
 		return err;
+	bpf_opening_watermark = bb->watermark;
 	err = p->open(&bb->bi, en);
+	bpf_opening_watermark = 0;
 	if (err) {
 		/* No such target, or too many: the command says so itself. */
 		if (err != -ENOENT && err != -E2BIG)
@@ -665,6 +675,9 @@ static int drain(struct bpf_backend *bb, int timeout_ms, bool wait,
 	bb->cb_ctx = ctx;
 	n = wait ? ring_buffer__poll(bb->rb, timeout_ms) :
 		   ring_buffer__consume(bb->rb);
+	/* Below the watermark nothing wakes us: take it on a quiet poll. */
+	if (wait && !n && bb->watermark)
+		n = ring_buffer__consume(bb->rb);
 	if (n < 0)
 		return n;
 	lost = emit_lost(bb, cb, ctx);

@@ -5,10 +5,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -67,6 +67,7 @@ struct kt {
 	struct kt_cpu_ring *rings;
 	unsigned int nr_rings;
 	size_t page_size;
+	int epfd;		/* kt_ring_poll()'s, made on first use; -1 */
 };
 
 static int kt_ioctl(struct kt *kt, unsigned long cmd, void *arg)
@@ -82,6 +83,7 @@ int kt_open_path(const char *path, struct kt **ktp)
 	kt = calloc(1, sizeof(*kt));
 	if (!kt)
 		return -ENOMEM;
+	kt->epfd = -1;
 	kt->fd = open(path ? path : KTRACE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (kt->fd < 0) {
 		err = -errno;
@@ -128,6 +130,8 @@ void kt_close(struct kt *kt)
 	if (!kt)
 		return;
 	kt_ring_unmap(kt);
+	if (kt->epfd >= 0)
+		close(kt->epfd);
 	close(kt->fd);
 	free(kt->insts);
 	free(kt);
@@ -468,14 +472,39 @@ int kt_ring_consume(struct kt *kt, kt_rec_cb cb, void *ctx)
 	return n;
 }
 
+/*
+ * The wait goes through an epoll instance kept for the file: poll() would
+ * add and remove its wait-queue entry on every call, and a reader that
+ * keeps up calls once per wakeup, which is once per burst of records.
+ */
+static int kt_ring_wait(struct kt *kt, int timeout_ms)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int epfd, err;
+
+	if (kt->epfd < 0) {
+		epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (epfd < 0)
+			return -errno;
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, kt->fd, &ev)) {
+			err = -errno;
+			close(epfd);
+			return err;
+		}
+		kt->epfd = epfd;
+	}
+	return epoll_wait(kt->epfd, &ev, 1, timeout_ms) < 0 ? -errno : 0;
+}
+
 int kt_ring_poll(struct kt *kt, int timeout_ms, kt_rec_cb cb, void *ctx)
 {
-	struct pollfd pfd = { .fd = kt->fd, .events = POLLIN };
+	int err;
 
 	if (!kt->rings)
 		return -ENXIO;
-	if (poll(&pfd, 1, timeout_ms) < 0)
-		return -errno;
+	err = kt_ring_wait(kt, timeout_ms);
+	if (err)
+		return err;
 	/* Drain even on timeout: records below the watermark wait otherwise. */
 	return kt_ring_consume(kt, cb, ctx);
 }

@@ -60,7 +60,12 @@ static void kt_rql_key(const struct kt_inst *inst, struct task_struct *p,
 	}
 }
 
-/* @next runs now: its wait, if it was seen starting, ends. */
+/*
+ * @next runs now: its wait, if it was seen starting, ends.  @now is the
+ * switch's time if it was read already, else 0: most switches end no
+ * wait we saw start (the idle task, a task that blocked), and they read
+ * no clock at all.
+ */
 static void kt_rql_end(struct kt_probe *probe, struct task_struct *next,
 		       u64 now)
 {
@@ -76,6 +81,8 @@ static void kt_rql_end(struct kt_probe *probe, struct task_struct *next,
 		return;		/* runnable since before we attached */
 	start = READ_ONCE(tab->ts[s]);
 	kt_pidtab_release(tab, s);
+	if (!now)
+		now = kt_clock();
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		/* Started before this instance was: not its wait. */
 		if (start < inst->enabled_clock)
@@ -96,7 +103,7 @@ static void kt_rql_on_switch(void *data, bool preempt,
 			     struct task_struct *next, unsigned int prev_state)
 {
 	struct kt_probe *probe = data;
-	u64 now = kt_clock();
+	u64 now = 0;
 	int s;
 
 	/*
@@ -105,6 +112,7 @@ static void kt_rql_on_switch(void *data, bool preempt,
 	 * stays on the run queue, so read the state itself, as bcc does.
 	 */
 	if (READ_ONCE(prev->__state) == TASK_RUNNING) {
+		now = kt_clock();
 		kt_rql_start(probe, prev, now);
 	} else if (prev->pid) {
 		/*

@@ -15,19 +15,17 @@ static void kt_sys_enter_record(struct kt_inst *inst, struct pt_regs *regs,
 				long nr)
 {
 	struct ktrace_rec_syscall *rec;
-	unsigned long args[6];
-	int i;
 
 	rec = (struct ktrace_rec_syscall *)
 		kt_inst_reserve(inst, sizeof(*rec), KTRACE_REC_SYSCALL);
 	if (!rec)
 		return;
-	syscall_get_arguments(current, regs, args);
+	/* Straight into the record: a __u64 is an unsigned long here. */
+	BUILD_BUG_ON(sizeof(rec->args) != 6 * sizeof(unsigned long));
+	syscall_get_arguments(current, regs, (unsigned long *)rec->args);
 	rec->pid = current->pid;
 	rec->tgid = current->tgid;
 	rec->nr = nr;
-	for (i = 0; i < ARRAY_SIZE(args); i++)
-		rec->args[i] = args[i];
 	memcpy(rec->comm, current->comm, sizeof(rec->comm));
 	kt_inst_commit(inst, &rec->hdr);
 }
