@@ -19,37 +19,6 @@ BW_HDR="Tracing bpf() calls"
 out=/tmp/bs.out
 out2=/tmp/bs2.out
 
-# start OUT HEADER ARGS...: ktracectl ARGS in the background, stdout in
-# OUT and stderr in OUT.err, once HEADER is out; its pid in $pid.  OUT is
-# removed first so an earlier run's header cannot pass for this one's.
-start()
-{
-	o=$1
-	h=$2
-	shift 2
-	rm -f "$o" "$o.err"
-	ktracectl "$@" > "$o" 2> "$o.err" &
-	pid=$!
-	if ! wait_for "$h" "$o"; then
-		kill -KILL $pid 2>/dev/null
-		wait $pid
-		return 1
-	fi
-}
-
-# stop PID: SIGINT, then its exit status; SIGKILL (status 137) if it has
-# not exited 20 s later, so a hang fails tests, not the suite.
-stop()
-{
-	kill -INT "$1"
-	(sleep 20; kill -KILL "$1" 2>/dev/null) > /dev/null 2>&1 &
-	dog=$!
-	wait "$1"
-	st=$?
-	kill $dog 2>/dev/null
-	return $st
-}
-
 # run PROBE HEADER "options" "workload": PROBE through BPF over the
 # workload; its output in $out, the exit status in $rc.
 run()

@@ -34,18 +34,6 @@ start()
 	fi
 }
 
-# stop PID: SIGINT, then its exit status; SIGKILL after 20 s.
-stop()
-{
-	kill -INT "$1"
-	(sleep 20; kill -KILL "$1" 2>/dev/null) > /dev/null 2>&1 &
-	dog=$!
-	wait "$1"
-	st=$?
-	kill $dog 2>/dev/null
-	return $st
-}
-
 # ul "options" "workload": ufunclatency over the workload; $out, $rc.
 ul()
 {

@@ -39,19 +39,6 @@ start()
 	fi
 }
 
-# stop PID: SIGINT, then its exit status; SIGKILL (status 137) if it has
-# not exited 20 s later, so a hang fails tests, not the suite.
-stop()
-{
-	kill -INT "$1"
-	(sleep 20; kill -KILL "$1" 2>/dev/null) > /dev/null 2>&1 &
-	dog=$!
-	wait "$1"
-	st=$?
-	kill $dog 2>/dev/null
-	return $st
-}
-
 # spawn: a shell whose pid ($wpid) is known before it runs "sysloop N":
 # it waits for /tmp/se.go, then execs sysloop, keeping its pid.
 spawn()
