@@ -30,22 +30,6 @@
 #include "agg.h"
 #include "kunit_export.h"
 
-enum { KT_ENT_EMPTY, KT_ENT_CLAIMING, KT_ENT_READY };
-
-struct kt_agg_ent {
-	local_t state;
-	u64 key[2];
-	local_t count;
-	local_t sum;
-	local_t slots[];
-};
-
-struct kt_agg_table {
-	local_t overflow;
-	local_t nr_keys;
-	u8 ents[];			/* nr_ents entries of ent_size bytes */
-};
-
 /*
  * The tables can be large: a keyed linear histogram of 1024 slots takes
  * 16 MiB per CPU and set.  They are charged to the caller's memory
@@ -54,18 +38,6 @@ struct kt_agg_table {
  */
 #define KT_AGG_GFP \
 	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
-
-struct kt_agg {
-	struct kt_agg_params p;
-	u32 nr_slots;
-	u32 nr_ents;			/* per table: 2 * capacity, 1 unkeyed */
-	u32 max_out;			/* entries a read returns at most */
-	u32 ent_size;
-	u64 div;			/* ns per unit */
-	unsigned int epoch;		/* set handlers add to; readers flip */
-	struct kt_agg_table **tables[2];	/* [epoch][cpu] */
-	u32 *index;			/* merge hash of 2 * max_out, readers */
-};
 
 u32 kt_linear_nr_slots(u64 min, u64 max, u64 step)
 {
@@ -83,12 +55,6 @@ u32 kt_linear_slot(u64 v, u64 min, u64 max, u64 step)
 	return div64_u64(v - min, step) + 1;
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_linear_slot);
-
-static struct kt_agg_ent *kt_agg_ent(const struct kt_agg *agg,
-				     struct kt_agg_table *t, u32 i)
-{
-	return (struct kt_agg_ent *)(t->ents + (size_t)i * agg->ent_size);
-}
 
 static size_t kt_agg_table_size(const struct kt_agg *agg)
 {
@@ -145,6 +111,7 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 		agg->nr_slots = 0;
 	}
 	agg->nr_ents = p->capacity ? 2 * p->capacity : 1;
+	agg->hash_bits = ilog2(agg->nr_ents);
 	agg->max_out = p->capacity ?: 1;
 	agg->ent_size = struct_size((struct kt_agg_ent *)NULL, slots,
 				    agg->nr_slots);
@@ -187,22 +154,20 @@ EXPORT_SYMBOL_FOR_KUNIT(kt_agg_destroy);
 
 static u32 kt_agg_hash(const u64 key[2], u32 nr)
 {
-	return hash_64(key[0] ^ hash_64(key[1], 64), ilog2(nr));
+	return kt_agg_hash_bits(key[0], key[1], ilog2(nr));
 }
 
-/* Finds or claims @key's entry in this CPU's table @t. */
-static struct kt_agg_ent *kt_agg_lookup(const struct kt_agg *agg,
-					struct kt_agg_table *t,
-					const u64 key[2])
+struct kt_agg_ent *kt_agg_lookup_slow(struct kt_agg *agg,
+				      struct kt_agg_table *t, u64 k0, u64 k1)
 {
-	u32 h = kt_agg_hash(key, agg->nr_ents), i;
+	u32 h = kt_agg_hash_bits(k0, k1, agg->hash_bits), i;
 	struct kt_agg_ent *ent;
 
 	for (i = 0; i < agg->nr_ents; i++) {
 		ent = kt_agg_ent(agg, t, (h + i) & (agg->nr_ents - 1));
 		switch (local_read(&ent->state)) {
 		case KT_ENT_READY:
-			if (ent->key[0] == key[0] && ent->key[1] == key[1])
+			if (ent->key[0] == k0 && ent->key[1] == k1)
 				return ent;
 			break;
 		case KT_ENT_EMPTY:
@@ -217,8 +182,8 @@ static struct kt_agg_ent *kt_agg_lookup(const struct kt_agg *agg,
 				local_dec(&t->nr_keys);
 				break;
 			}
-			ent->key[0] = key[0];
-			ent->key[1] = key[1];
+			ent->key[0] = k0;
+			ent->key[1] = k1;
 			/* Readers on other CPUs check state, then the key. */
 			smp_wmb();
 			local_set(&ent->state, KT_ENT_READY);
@@ -227,40 +192,7 @@ static struct kt_agg_ent *kt_agg_lookup(const struct kt_agg *agg,
 	}
 	return NULL;
 }
-
-bool kt_agg_add(struct kt_agg *agg, const u64 key[2], u64 value)
-{
-	unsigned int epoch = READ_ONCE(agg->epoch) & 1;
-	struct kt_agg_table *t = agg->tables[epoch][smp_processor_id()];
-	struct kt_agg_ent *ent;
-	u32 slot;
-
-	if (agg->p.capacity) {
-		ent = kt_agg_lookup(agg, t, key);
-		if (unlikely(!ent)) {
-			local_inc(&t->overflow);
-			return false;
-		}
-	} else {
-		ent = kt_agg_ent(agg, t, 0);
-	}
-
-	if (agg->div > 1)
-		value = div64_u64(value, agg->div);
-	local_inc(&ent->count);
-	local_add(value, &ent->sum);
-	if (agg->p.hist == KTRACE_HIST_LOG2) {
-		slot = kt_log2_slot(value);
-	} else if (agg->p.hist == KTRACE_HIST_LINEAR) {
-		slot = kt_linear_slot(value, agg->p.lin_min, agg->p.lin_max,
-				      agg->p.lin_step);
-	} else {
-		return true;
-	}
-	local_inc(&ent->slots[slot]);
-	return true;
-}
-EXPORT_SYMBOL_FOR_KUNIT(kt_agg_add);
+EXPORT_SYMBOL_FOR_KUNIT(kt_agg_lookup_slow);
 
 u32 kt_agg_nr_slots(const struct kt_agg *agg)
 {

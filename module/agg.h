@@ -8,7 +8,12 @@
 #ifndef _KTRACE_AGG_H
 #define _KTRACE_AGG_H
 
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/smp.h>
 #include <linux/types.h>
+#include <asm/local.h>
 #include "../uapi/ktrace.h"
 
 struct kt_agg_params {
@@ -20,7 +25,56 @@ struct kt_agg_params {
 	u64 lin_step;
 };
 
-struct kt_agg;
+/*
+ * The tables, here rather than in agg.c so that kt_agg_add() inlines into
+ * the handlers: adding is what every aggregating probe does per event.
+ */
+enum { KT_ENT_EMPTY, KT_ENT_CLAIMING, KT_ENT_READY };
+
+struct kt_agg_ent {
+	local_t state;
+	u64 key[2];
+	local_t count;
+	local_t sum;
+	local_t slots[];
+};
+
+struct kt_agg_table {
+	local_t overflow;
+	local_t nr_keys;
+	u8 ents[];			/* nr_ents entries of ent_size bytes */
+};
+
+struct kt_agg {
+	struct kt_agg_params p;
+	u32 nr_slots;
+	u32 nr_ents;			/* per table: 2 * capacity, 1 unkeyed */
+	u32 hash_bits;			/* ilog2(nr_ents) */
+	u32 max_out;			/* entries a read returns at most */
+	u32 ent_size;
+	u64 div;			/* ns per unit */
+	unsigned int epoch;		/* set handlers add to; readers flip */
+	struct kt_agg_table **tables[2];	/* [epoch][cpu] */
+	u32 *index;			/* merge hash of 2 * max_out, readers */
+};
+
+static inline struct kt_agg_ent *kt_agg_ent(const struct kt_agg *agg,
+					    struct kt_agg_table *t, u32 i)
+{
+	return (struct kt_agg_ent *)(t->ents + (size_t)i * agg->ent_size);
+}
+
+static inline u32 kt_agg_hash_bits(u64 k0, u64 k1, u32 bits)
+{
+	return hash_64(k0 ^ hash_64(k1, 64), bits);
+}
+
+/*
+ * Finds or claims the entry of key {@k0, @k1} in this CPU's table @t,
+ * probing from its home slot; NULL when the table is full.
+ */
+struct kt_agg_ent *kt_agg_lookup_slow(struct kt_agg *agg,
+				      struct kt_agg_table *t, u64 k0, u64 k1);
 
 /* Slot of a value in a log2 histogram, as bcc's log2l() computes it. */
 static inline u32 kt_log2_slot(u64 v)
@@ -36,13 +90,72 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p);
 void kt_agg_destroy(struct kt_agg *agg);
 
 /*
- * Adds one event with @value (in ns for time units) under @key.  Returns
- * false when the key had no room in this CPU's table; the event is then
- * counted as overflow.  Callable from any context with preemption disabled;
- * a reader clearing the results waits for such callers with
- * synchronize_rcu().
+ * Adds one event with @value (in ns for time units) under the key
+ * {@k0, @k1}.  Returns false when the key had no room in this CPU's
+ * table; the event is then counted as overflow.  Callable from any
+ * context with preemption disabled; a reader clearing the results waits
+ * for such callers with synchronize_rcu().  Inline, with the key in
+ * registers: a key found in its home slot, the common case, costs no
+ * call and no stack.  @hist false: the caller knows the aggregation has
+ * no histogram (a counting probe), and saves the branches to one.
  */
-bool kt_agg_add(struct kt_agg *agg, const u64 key[2], u64 value);
+static __always_inline bool __kt_agg_add(struct kt_agg *agg, u64 k0, u64 k1,
+					 u64 value, const bool hist)
+{
+	unsigned int epoch = READ_ONCE(agg->epoch) & 1;
+	struct kt_agg_table *t = agg->tables[epoch][smp_processor_id()];
+	struct kt_agg_ent *ent;
+	u32 slot;
+
+	if (likely(agg->p.capacity)) {
+		ent = kt_agg_ent(agg, t, kt_agg_hash_bits(k0, k1,
+							  agg->hash_bits));
+		if (unlikely(local_read(&ent->state) != KT_ENT_READY ||
+			     ent->key[0] != k0 || ent->key[1] != k1))
+			ent = kt_agg_lookup_slow(agg, t, k0, k1);
+		if (unlikely(!ent)) {
+			local_inc(&t->overflow);
+			return false;
+		}
+	} else {
+		ent = kt_agg_ent(agg, t, 0);
+	}
+
+	if (unlikely(agg->div > 1))
+		value = div64_u64(value, agg->div);
+	local_inc(&ent->count);
+	local_add(value, &ent->sum);
+	if (!hist)
+		return true;
+	if (agg->p.hist == KTRACE_HIST_LOG2) {
+		slot = kt_log2_slot(value);
+	} else if (agg->p.hist == KTRACE_HIST_LINEAR) {
+		slot = kt_linear_slot(value, agg->p.lin_min, agg->p.lin_max,
+				      agg->p.lin_step);
+	} else {
+		return true;
+	}
+	local_inc(&ent->slots[slot]);
+	return true;
+}
+
+static __always_inline bool kt_agg_add_key(struct kt_agg *agg, u64 k0,
+					   u64 k1, u64 value)
+{
+	return __kt_agg_add(agg, k0, k1, value, true);
+}
+
+/* kt_agg_add_key() for the aggregations of KTRACE_KIND_COUNT probes. */
+static __always_inline bool kt_agg_count_key(struct kt_agg *agg, u64 k0,
+					     u64 k1, u64 value)
+{
+	return __kt_agg_add(agg, k0, k1, value, false);
+}
+
+static inline bool kt_agg_add(struct kt_agg *agg, const u64 key[2], u64 value)
+{
+	return kt_agg_add_key(agg, key[0], key[1], value);
+}
 
 u32 kt_agg_nr_slots(const struct kt_agg *agg);
 u32 kt_agg_hist(const struct kt_agg *agg);	/* KTRACE_HIST_* */

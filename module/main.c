@@ -8,6 +8,7 @@
 
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include "clock.h"
 #include "probe.h"
 #include "session.h"
 
@@ -22,14 +23,16 @@ static int __init kt_init(void)
 {
 	int err;
 
+	kt_cycles_init();
 	kt_probes_init();
 	err = misc_register(&kt_miscdev);
 	if (err) {
 		pr_err("cannot register /dev/ktrace: %d\n", err);
 		return err;
 	}
-	pr_info("ABI %u.%u, %u probes\n", KTRACE_ABI_MAJOR, KTRACE_ABI_MINOR,
-		kt_probe_count());
+	pr_info("ABI %u.%u, %u probes, one-CPU latencies by the %s\n",
+		KTRACE_ABI_MAJOR, KTRACE_ABI_MINOR, kt_probe_count(),
+		kt_cycles_are_tsc() ? "TSC" : "kernel clock");
 	return 0;
 }
 

@@ -145,6 +145,8 @@ int kt_probe_enable(struct kt_inst *inst)
 	probe->users++;
 	probe->slots |= BIT_ULL(slot);
 	inst->slot = slot;
+	inst->enabled_gen = probe->gen + 1;
+	WRITE_ONCE(probe->gen, inst->enabled_gen);
 	list_add_tail_rcu(&inst->node, &probe->insts);
 out_unlock:
 	mutex_unlock(&kt_probe_lock);

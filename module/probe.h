@@ -18,6 +18,7 @@
 #include <linux/types.h>
 #include "../uapi/ktrace.h"
 #include "agg.h"
+#include "clock.h"
 #include "filter.h"
 #include "ring.h"
 
@@ -66,6 +67,12 @@ struct kt_probe {
 	u64 slots;			/* slots in use, kt_probe_lock */
 	struct list_head insts;		/* RCU; written under kt_probe_lock */
 	void *priv;			/* probe state while attached */
+	/*
+	 * Instances enabled so far, kt_probe_lock.  A handler that keeps a
+	 * start and reads gen then, knows which instances were enabled
+	 * before it: those whose enabled_gen is not above what it read.
+	 */
+	u64 gen;
 };
 
 /* Per-CPU counters of an instance, summed by KTRACE_IOC_STATS. */
@@ -95,6 +102,7 @@ struct kt_inst {
 	u64 opts;
 	u64 enabled_ns;			/* ktime_get_ns() when enabled */
 	u64 enabled_clock;		/* kt_clock() when enabled */
+	u64 enabled_gen;		/* probe->gen once enabled */
 	struct kt_filter filter;
 	char symbol[KTRACE_SYMBOL_LEN];
 	struct kt_agg *agg;		/* aggregating probes */
@@ -134,19 +142,6 @@ int kt_tp_register(struct kt_tp_hook *hooks, unsigned int n, void *data);
 /* Unregisters them and waits for running handlers to finish. */
 void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data);
 
-/*
- * The clock of latencies measured between two events of a task (syscount,
- * runqlat, bpfwatch, offcputime), read on paths as hot as every system
- * call: ktime_get_mono_fast_ns(), CLOCK_MONOTONIC without the seqcount
- * retry, safe under run-queue locks and in NMI.  local_clock() measured
- * slower on these paths (three calls deep on x86).  Starts are compared
- * with an instance's enabled_clock.
- */
-static inline u64 kt_clock(void)
-{
-	return ktime_get_mono_fast_ns();
-}
-
 /* Counts a hit; returns a start time when this hit is timed, else 0. */
 static inline u64 kt_hit_begin(struct kt_inst *inst)
 {
@@ -163,11 +158,27 @@ static inline void kt_hit_end(struct kt_inst *inst, u64 t0)
 	}
 }
 
-/* Aggregates @value under @key for @inst, counting the outcome. */
+/* Aggregates @value under the key {@k0, @k1} for @inst, counting it. */
+static __always_inline void kt_inst_add_key(struct kt_inst *inst, u64 k0,
+					    u64 k1, u64 value)
+{
+	if (kt_agg_add_key(inst->agg, k0, k1, value))
+		this_cpu_inc(inst->stats->recorded);
+	else
+		this_cpu_inc(inst->stats->drop_table_full);
+}
+
 static inline void kt_inst_add(struct kt_inst *inst, const u64 key[2],
 			       u64 value)
 {
-	if (kt_agg_add(inst->agg, key, value))
+	kt_inst_add_key(inst, key[0], key[1], value);
+}
+
+/* kt_inst_add_key() for a KTRACE_KIND_COUNT probe: no histogram. */
+static __always_inline void kt_inst_count_key(struct kt_inst *inst, u64 k0,
+					      u64 k1, u64 value)
+{
+	if (kt_agg_count_key(inst->agg, k0, k1, value))
 		this_cpu_inc(inst->stats->recorded);
 	else
 		this_cpu_inc(inst->stats->drop_table_full);

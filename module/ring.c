@@ -46,7 +46,6 @@
 #include "ring.h"
 
 #define KT_RING_META_PAGES	2	/* consumer page, control page */
-#define KT_REC_ALIGN		8
 
 static void kt_ring_wakeup(struct irq_work *work)
 {
@@ -73,6 +72,7 @@ static struct kt_ring *kt_ring_create(struct kt_ring_set *set, u32 cpu)
 	ring->data = ring->area + KT_RING_META_PAGES * PAGE_SIZE;
 	ring->mask = set->data_size - 1;
 	ring->set = set;
+	ring->wm = max(set->watermark, 1U);
 	ring->cpu = cpu;
 	local_set(&ring->busy, 0);
 	init_irq_work(&ring->wakeup, kt_ring_wakeup);
@@ -138,21 +138,6 @@ void kt_ring_set_destroy(struct kt_ring_set *set)
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_ring_set_destroy);
 
-/* Bytes in flight as the reader claims; above data_size when it lies. */
-static u64 kt_ring_used(struct kt_ring *ring)
-{
-	/* Pairs with the reader's store-release of consumer_pos. */
-	return ring->prod - smp_load_acquire(&ring->cons->consumer_pos);
-}
-
-u64 kt_ring_pending(struct kt_ring *ring)
-{
-	u64 used = kt_ring_used(ring);
-
-	return used > ring->set->data_size ? 0 : used;
-}
-EXPORT_SYMBOL_FOR_KUNIT(kt_ring_pending);
-
 /* Publishes a drop counter, tolerating a nested drop racing with us. */
 static void kt_ring_publish_lost(struct kt_ring *ring, enum kt_drop why,
 				 u64 *field)
@@ -179,6 +164,8 @@ static u64 *kt_ring_ctl_lost(struct kt_ring *ring, enum kt_drop why)
 
 static void kt_ring_drop(struct kt_ring *ring, enum kt_drop why)
 {
+	/* A nested drop between the two is reported with this one's. */
+	local_inc(&ring->lost_sum);
 	local_inc(&ring->lost[why]);
 	kt_ring_publish_lost(ring, why, kt_ring_ctl_lost(ring, why));
 }
@@ -205,6 +192,7 @@ static void kt_ring_write_lost(struct kt_ring *ring, struct ktrace_rec *rec,
 	for (why = KT_DROP_FULL; why <= KT_DROP_REENTRANT; why++) {
 		n[why] = local_read(&ring->lost[why]) - ring->reported[why];
 		ring->reported[why] += n[why];
+		ring->reported_sum += n[why];
 	}
 	kt_rec_init(rec, sizeof(*lost), KTRACE_REC_LOST, ring->cpu, 0, ts);
 	lost->full = n[KT_DROP_FULL];
@@ -222,8 +210,8 @@ static bool kt_ring_lost_pending(struct kt_ring *ring)
 	return false;
 }
 
-struct ktrace_rec *kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type,
-				   u32 id, enum kt_drop *drop)
+struct ktrace_rec *kt_ring_reserve_slow(struct kt_ring *ring, u32 len,
+					u16 type, u32 id, enum kt_drop *drop)
 {
 	u64 size = ring->set->data_size;
 	u64 need, used, off, pad = 0, pos;
@@ -264,7 +252,7 @@ struct ktrace_rec *kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type,
 		rec->type = KTRACE_REC_PAD;
 		pos += pad;
 	}
-	ts = ktime_get_ns();
+	ts = kt_stamp();
 	rec = (struct ktrace_rec *)(ring->data + (pos & ring->mask));
 	ring->lost_written = lost;
 	if (lost) {
@@ -282,35 +270,19 @@ err_drop:
 	local_dec(&ring->busy);
 	return NULL;
 }
-EXPORT_SYMBOL_FOR_KUNIT(kt_ring_reserve);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_reserve_slow);
 
-void kt_ring_commit(struct kt_ring *ring, struct ktrace_rec *rec)
+void kt_ring_commit_lost(struct kt_ring *ring)
 {
 	struct ktrace_ring_control *ctl = ring->ctl;
-	u64 wm = max(ring->set->watermark, 1U), before, after;
 
 	/* The reported counts change only with a LOST record. */
-	if (ring->lost_written) {
-		WRITE_ONCE(ctl->reported_full, ring->reported[KT_DROP_FULL]);
-		WRITE_ONCE(ctl->reported_too_big,
-			   ring->reported[KT_DROP_TOO_BIG]);
-		WRITE_ONCE(ctl->reported_reentrant,
-			   ring->reported[KT_DROP_REENTRANT]);
-	}
-	before = kt_ring_pending(ring);
-	/* Pairs with the reader's load-acquire of producer_pos. */
-	smp_store_release(&ctl->producer_pos, ring->reserved_end);
-	after = before + (ring->reserved_end - ring->prod);
-	ring->prod = ring->reserved_end;
-	ring->records++;
-	WRITE_ONCE(ctl->records, ring->records);
-
-	/* Woken when it reaches the watermark; one read drains it all. */
-	if (before < wm && after >= wm)
-		irq_work_queue(&ring->wakeup);
-	local_dec(&ring->busy);
+	WRITE_ONCE(ctl->reported_full, ring->reported[KT_DROP_FULL]);
+	WRITE_ONCE(ctl->reported_too_big, ring->reported[KT_DROP_TOO_BIG]);
+	WRITE_ONCE(ctl->reported_reentrant,
+		   ring->reported[KT_DROP_REENTRANT]);
 }
-EXPORT_SYMBOL_FOR_KUNIT(kt_ring_commit);
+EXPORT_SYMBOL_FOR_KUNIT(kt_ring_commit_lost);
 
 bool kt_ring_set_readable(struct kt_ring_set *set)
 {

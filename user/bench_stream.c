@@ -9,12 +9,12 @@
  * transport is measured, not a tool's printing.
  *
  * A trial offers a number of events at a rate and reads back what the
- * reader delivered and what the path says it lost.  The first trial runs
- * the producer flat out: lossless there means the path keeps up with
- * anything this CPU can produce (the rate is a lower bound, marked
- * producer-bound).  Otherwise the rate steps down from what the reader
- * delivered until a trial loses nothing, then bisects between the best
- * lossless and the lowest lossy rate while trials remain.
+ * reader delivered and what the path says it lost.  The first trials run
+ * the producer flat out: lossless in all five means the path keeps up
+ * with anything this CPU can produce (the rate, their median, is a lower
+ * bound, marked producer-bound).  Otherwise the rate steps down from what
+ * the reader delivered until a trial loses nothing, then bisects between
+ * the best lossless and the lowest lossy rate while trials remain.
  *
  * The producer and every path's reader run on one CPU.  Under TCG one
  * host thread runs both vCPUs in turns, switching when one idles or at
@@ -27,11 +27,13 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "bench.h"
 
-#define TRIALS_MAX	6
+#define TRIALS_MAX	8
+#define FLAT_TRIALS	5	/* flat out, lossless each: their median */
 
 struct trial {
 	double rate;			/* achieved, events/s */
@@ -91,43 +93,76 @@ static int run_trial(enum bench_stream_path sp, struct bench_worker *w,
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Offers @ops events at @rate (0: flat out); prints and returns the trial. */
+static int offer(enum bench_stream_path sp, struct bench_stream_res *r,
+		 struct bench_worker *w, const struct bench_ctx *c,
+		 double rate, unsigned long ops, struct trial *t)
+{
+	if (bench_worker_pace(w, rate)) {
+		snprintf(r->reason, sizeof(r->reason), "worker failed");
+		return -1;
+	}
+	if (run_trial(sp, w, c, ops, t, r->reason, sizeof(r->reason)))
+		return -1;
+	fprintf(stderr, "bench: %s: %.0f events/s offered, %llu of %lu delivered, %llu lost\n",
+		bench_stream_names[sp], t->rate, t->got, ops, t->lost);
+	return 0;
+}
+
+/*
+ * First up to @flat trials flat out.  A path that loses nothing in any
+ * of them carries whatever this CPU produces: its rate is their median
+ * (one trial is a fraction of a second, and one hiccup of the host would
+ * be the result), marked producer-bound.  A path that loses is searched
+ * for its highest lossless rate with the trials left.
+ */
 static void search(enum bench_stream_path sp, struct bench_stream_res *r,
 		   struct bench_worker *w, const struct bench_ctx *c,
-		   double seconds, int max_trials)
+		   double seconds, int max_trials, int flat)
 {
+	double rates[TRIALS_MAX], cpus[TRIALS_MAX];
 	double rate = 0;	/* flat out first */
 	double lossy = 0;	/* the lowest rate that lost events */
 	struct trial t;
 	unsigned long ops;
-	int i;
+	int i, n = 0;
 
 	r->available = true;
 	for (i = 0; i < max_trials; i++) {
-		if (bench_worker_pace(w, rate)) {
-			snprintf(r->reason, sizeof(r->reason), "worker failed");
-			r->available = false;
-			return;
-		}
 		/* Enough events for @seconds at the expected rate. */
 		ops = (unsigned long)((rate ? rate : r->offered_rate ?
 				       r->offered_rate : 200000) * seconds);
 		if (ops < 1000)
 			ops = 1000;
-		if (run_trial(sp, w, c, ops, &t, r->reason, sizeof(r->reason))) {
+		if (offer(sp, r, w, c, rate, ops, &t)) {
 			r->available = r->lossless_rate > 0;
-			return;
+			break;
 		}
 		if (!i)
 			r->offered_rate = t.rate;
-		fprintf(stderr, "bench: %s: %.0f events/s offered, %llu of %lu delivered, %llu lost\n",
-			bench_stream_names[sp], t.rate, t.got, ops, t.lost);
 		/* Lossless: nothing lost, everything offered delivered. */
 		if (!t.lost && t.got >= ops) {
 			if (t.rate > r->lossless_rate) {
 				r->lossless_rate = t.rate;
 				r->reader_cpu_pct = t.cpu_pct;
 			}
-			if (!i) {
+			if (!rate && n == i) {
+				rates[n] = t.rate;
+				cpus[n++] = t.cpu_pct;
+				if (n < flat)
+					continue;
+				qsort(rates, n, sizeof(rates[0]), cmp_double);
+				qsort(cpus, n, sizeof(cpus[0]), cmp_double);
+				r->offered_rate = rates[n / 2];
+				r->lossless_rate = rates[n / 2];
+				r->reader_cpu_pct = cpus[n / 2];
 				r->producer_bound = true;
 				break;
 			}
@@ -197,7 +232,8 @@ void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 	for (k = 0; k < STREAM_NR; k++) {
 		fprintf(stderr, "bench: streaming %s\n", bench_stream_names[k]);
 		search(k, &run->stream[k], &w, &c, seconds,
-		       run->quick ? 3 : TRIALS_MAX);
+		       run->quick ? 3 : TRIALS_MAX,
+		       run->quick ? 1 : FLAT_TRIALS);
 	}
 	bench_tracefs_size(NULL, 0, kb_saved);
 	bench_worker_stop(&w);

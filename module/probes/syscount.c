@@ -7,14 +7,17 @@
  * raw_syscalls:sys_enter stores the entry time and number of a task that
  * some instance wants; raw_syscalls:sys_exit takes them back and counts
  * the call.  Most calls return on the CPU they entered, without a context
- * switch in between, so the start waits in a per-CPU slot: two stores at
- * entry, a compare and two loads at exit.  A task switched out inside a
- * call (it sleeps, or is preempted) takes its start along: sched_switch
- * moves it from the slot into the lock-free pid table (../pidtab.h),
- * where sys_exit finds it on whatever CPU the call returns.  So a slot
- * only ever holds the start of the task running on its CPU.  Handlers
- * run with preemption disabled, and sched_switch on the slot's own CPU,
- * so the slot needs no atomics.
+ * switch in between, so the start waits in a per-CPU slot: a few stores
+ * at entry, a compare and a few loads at exit.  Such a call starts and
+ * ends on one CPU, so it is timed in cycles (../cycles.h), without the
+ * cost of the kernel clock.  A task switched out inside a call (it
+ * sleeps, or is preempted) takes its start along: sched_switch moves it
+ * from the slot into the lock-free pid table (../pidtab.h), on the kernel
+ * clock, where sys_exit finds it on whatever CPU the call returns.  So a
+ * slot only ever holds the start of the task running on its CPU.
+ * Handlers run with preemption disabled, and sched_switch on the slot's
+ * own CPU, so the slot needs no atomics.  The slot keeps the probe's
+ * enable count at entry, so an instance enabled during the call skips it.
  *
  * The sys_enter streaming probe may hook the same tracepoint: each
  * registration has its own data, so the two never see each other.  exit
@@ -27,13 +30,15 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include "../clock.h"
 #include "../pidtab.h"
 #include "../probe.h"
 
 /* The start of the call current is in on this CPU, if any. */
 struct kt_sc_start {
 	struct task_struct *task;	/* NULL: none */
-	u64 ts;
+	u64 cycles;			/* kt_cycles() at entry */
+	u64 gen;			/* probe->gen at entry */
 	long nr;
 };
 
@@ -68,7 +73,8 @@ static void kt_sc_on_enter(void *data, struct pt_regs *regs, long id)
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		if (kt_filter_task(&inst->filter, current)) {
 			st = this_cpu_ptr(priv->cpu);
-			st->ts = kt_clock();
+			st->cycles = kt_cycles();
+			st->gen = READ_ONCE(probe->gen);
 			st->nr = id;
 			st->task = current;
 			return;
@@ -87,24 +93,56 @@ static void kt_sc_on_switch(void *data, bool preempt, struct task_struct *prev,
 	if (likely(st->task != prev))
 		return;
 	st->task = NULL;
-	if (!kt_pidtab_set(&priv->tab, prev->pid, st->ts, (u64)st->nr))
+	if (!kt_pidtab_set(&priv->tab, prev->pid, kt_cycles_clock(st->cycles),
+			   (u64)st->nr))
 		kt_sc_lost(probe, prev);
 }
 
-static void kt_sc_key(const struct kt_inst *inst, long nr, u64 key[2])
+/* The key of @inst for the call @nr of current. */
+static __always_inline void kt_sc_key(const struct kt_inst *inst, long nr,
+				      u64 *k0, u64 *k1)
 {
-	key[0] = 0;
-	key[1] = 0;
-	switch (inst->key) {
-	case KTRACE_KEY_TGID:
-		key[0] = current->tgid;
-		break;
-	case KTRACE_KEY_COMM:
-		BUILD_BUG_ON(sizeof(current->comm) < 2 * sizeof(u64));
-		memcpy(key, current->comm, 2 * sizeof(u64));
-		break;
-	default:
-		key[0] = (u64)nr;
+	BUILD_BUG_ON(sizeof(current->comm) < 2 * sizeof(u64));
+	if (unlikely(inst->key == KTRACE_KEY_COMM)) {
+		memcpy(k0, current->comm, sizeof(u64));
+		memcpy(k1, current->comm + sizeof(u64), sizeof(u64));
+		return;
+	}
+	*k0 = inst->key == KTRACE_KEY_TGID ? (u64)current->tgid : (u64)nr;
+	*k1 = 0;
+}
+
+/* Counts the call of current that took @delta ns for each instance. */
+static __always_inline void kt_sc_count(struct kt_probe *probe, long nr,
+					u64 delta, long ret, bool in_slot,
+					u64 gen, u64 start, bool found)
+{
+	struct kt_inst *inst;
+	u64 k0, k1, t0;
+	bool late;
+
+	list_for_each_entry_rcu(inst, &probe->insts, node) {
+		if (unlikely(!kt_filter_task(&inst->filter, current))) {
+			t0 = kt_hit_begin(inst);
+			this_cpu_inc(inst->stats->filtered);
+			kt_hit_end(inst, t0);
+			continue;
+		}
+		/* Entered before this instance was enabled: not a hit. */
+		late = in_slot ? gen < inst->enabled_gen :
+				 start < inst->enabled_clock;
+		if (unlikely(!found || late)) {
+			this_cpu_inc(inst->stats->drop_no_start);
+			continue;
+		}
+		t0 = kt_hit_begin(inst);
+		if (unlikely(inst->opts & KTRACE_SYSCOUNT_FAILED) && ret >= 0) {
+			this_cpu_inc(inst->stats->filtered);
+		} else {
+			kt_sc_key(inst, nr, &k0, &k1);
+			kt_inst_count_key(inst, k0, k1, delta);
+		}
+		kt_hit_end(inst, t0);
 	}
 }
 
@@ -113,43 +151,28 @@ static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 	struct kt_probe *probe = data;
 	struct kt_sc_priv *priv = probe->priv;
 	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
-	u64 now = kt_clock(), start = 0, key[2], t0;
-	struct kt_inst *inst;
-	bool pass, found;
-	long nr = -1;
+	u64 delta, start;
+	long nr;
 	int s;
 
-	found = st->task == current;
-	if (found) {
+	if (likely(st->task == current)) {
+		/* Entered on this CPU, never switched out: in cycles. */
 		st->task = NULL;
-		start = st->ts;
-		nr = st->nr;
-	} else {
-		s = kt_pidtab_find(&priv->tab, current->pid);
-		found = s >= 0;
-		if (found) {
-			start = READ_ONCE(priv->tab.ts[s]);
-			nr = (long)READ_ONCE(priv->tab.val[s]);
-			kt_pidtab_release(&priv->tab, s);
-		}
+		delta = kt_cycles_since(st->cycles);
+		kt_sc_count(probe, st->nr, delta, ret, true, st->gen, 0, true);
+		return;
 	}
-	list_for_each_entry_rcu(inst, &probe->insts, node) {
-		pass = kt_filter_task(&inst->filter, current);
-		/* Entered before this instance was enabled: not a hit. */
-		if (pass && (!found || start < inst->enabled_clock)) {
-			this_cpu_inc(inst->stats->drop_no_start);
-			continue;
-		}
-		t0 = kt_hit_begin(inst);
-		if (!pass ||
-		    ((inst->opts & KTRACE_SYSCOUNT_FAILED) && ret >= 0)) {
-			this_cpu_inc(inst->stats->filtered);
-		} else {
-			kt_sc_key(inst, nr, key);
-			kt_inst_add(inst, key, now > start ? now - start : 0);
-		}
-		kt_hit_end(inst, t0);
+	s = kt_pidtab_find(&priv->tab, current->pid);
+	if (s < 0) {
+		kt_sc_count(probe, -1, 0, ret, false, 0, 0, false);
+		return;
 	}
+	start = READ_ONCE(priv->tab.ts[s]);
+	nr = (long)READ_ONCE(priv->tab.val[s]);
+	kt_pidtab_release(&priv->tab, s);
+	delta = kt_clock() - start;
+	kt_sc_count(probe, nr, (s64)delta > 0 ? delta : 0, ret, false, 0,
+		    start, true);
 }
 
 /* @p, current, exits: exit and exit_group leave a start behind. */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The clocks of ktrace's handlers, read on paths as hot as every system
+ * call.
+ *
+ * kt_clock(): CLOCK_MONOTONIC, for latencies between two events of a
+ * task that may change CPUs in between (runqlat, bpfwatch, offcputime).
+ * ktime_get_mono_fast_ns(): no seqcount retry, safe under run-queue locks
+ * and in NMI.  local_clock() measured slower (three calls deep on x86).
+ *
+ * kt_cycles(), kt_cycles_since(): for latencies that start and end on
+ * one CPU with no context switch in between, such as a system call that
+ * never sleeps.  There kt_clock() is the largest part of a probe's cost:
+ * two calls deep, an indirect call to the clocksource and a seqcount
+ * loop, on each side.  With a usable TSC (clock.c) kt_cycles() is one
+ * inline RDTSC and kt_cycles_since() one multiply and shift, with the
+ * kernel's own calibration (tsc_khz).  Two readings compare only on the
+ * CPU that took them: a start that may move to another CPU is converted
+ * first with kt_cycles_clock().
+ *
+ * kt_stamp(): CLOCK_MONOTONIC for the timestamps of streamed records, one
+ * per event.  With the TSC it extrapolates from a per-CPU anchor, a
+ * kt_clock() reading and the TSC at that moment, renewed every
+ * millisecond; it then stays within the clocks' rate difference over a
+ * millisecond (parts per million: nanoseconds) of kt_clock().
+ *
+ * Without a usable TSC each falls back to kt_clock(), so callers need no
+ * second path.
+ */
+#ifndef _KTRACE_CLOCK_H
+#define _KTRACE_CLOCK_H
+
+#include <linux/jump_label.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/timekeeping.h>
+#include <linux/types.h>
+
+static inline u64 kt_clock(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+/* A kt_clock() reading and the TSC of its CPU at that moment. */
+struct kt_stamp_anchor {
+	u64 cycles;
+	u64 ns;
+};
+
+/*
+ * Two anchors per CPU, the current one selected by @idx: a renewal
+ * writes the other one, then flips @idx, so a handler it interrupted
+ * still reads a whole anchor.
+ */
+struct kt_stamp_cpu {
+	unsigned int idx;
+	struct kt_stamp_anchor a[2];
+};
+
+u64 kt_stamp_renew(struct kt_stamp_cpu *s);
+
+#ifdef CONFIG_X86_TSC
+#include <asm/msr.h>
+
+DECLARE_STATIC_KEY_FALSE(kt_cycles_tsc);
+DECLARE_PER_CPU(struct kt_stamp_cpu, kt_stamp_cpu);
+extern u32 kt_cycles_mult;
+extern u32 kt_cycles_shift;
+extern u64 kt_cycles_per_ms;
+
+static __always_inline u64 kt_cycles(void)
+{
+	if (static_branch_likely(&kt_cycles_tsc))
+		return rdtsc_ordered();
+	return kt_clock();
+}
+
+/* Nanoseconds since @start, a kt_cycles() of this CPU: one branch. */
+static __always_inline u64 kt_cycles_since(u64 start)
+{
+	if (static_branch_likely(&kt_cycles_tsc))
+		return mul_u64_u32_shr(rdtsc_ordered() - start, kt_cycles_mult,
+				       kt_cycles_shift);
+	return kt_clock() - start;
+}
+
+/* CLOCK_MONOTONIC ns for a record; preemption disabled. */
+static __always_inline u64 kt_stamp(void)
+{
+	const struct kt_stamp_anchor *a;
+	struct kt_stamp_cpu *s;
+	u64 d;
+
+	if (!static_branch_likely(&kt_cycles_tsc))
+		return kt_clock();
+	s = this_cpu_ptr(&kt_stamp_cpu);
+	a = &s->a[READ_ONCE(s->idx) & 1];
+	d = rdtsc_ordered() - a->cycles;
+	if (unlikely(d >= kt_cycles_per_ms))
+		return kt_stamp_renew(s);
+	return a->ns + mul_u64_u32_shr(d, kt_cycles_mult, kt_cycles_shift);
+}
+#else
+static __always_inline u64 kt_cycles(void)
+{
+	return kt_clock();
+}
+
+static __always_inline u64 kt_cycles_since(u64 start)
+{
+	return kt_clock() - start;
+}
+
+static __always_inline u64 kt_stamp(void)
+{
+	return kt_clock();
+}
+#endif
+
+/* @start, a kt_cycles() of this CPU, on the kt_clock() of every CPU. */
+static inline u64 kt_cycles_clock(u64 start)
+{
+	u64 now = kt_clock(), d = kt_cycles_since(start);
+
+	return now > d ? now - d : 0;
+}
+
+/* Chooses the TSC when it can be trusted; at module load. */
+void kt_cycles_init(void);
+/* Whether kt_cycles() reads the TSC (for the log and the KUnit suite). */
+bool kt_cycles_are_tsc(void);
+
+#endif /* _KTRACE_CLOCK_H */
