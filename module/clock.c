@@ -24,7 +24,7 @@
 #include <asm/cpufeature.h>
 #include <asm/tsc.h>
 
-DEFINE_STATIC_KEY_FALSE(kt_cycles_tsc);
+struct static_key_false kt_cycles_tsc = STATIC_KEY_FALSE_INIT;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_tsc);
 u32 kt_cycles_mult;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_mult);
@@ -33,7 +33,7 @@ EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_shift);
 u64 kt_cycles_per_ms = U64_MAX;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_per_ms);
 DEFINE_PER_CPU(struct kt_stamp_cpu, kt_stamp_cpu);
-EXPORT_SYMBOL_FOR_KUNIT(kt_stamp_cpu);
+EXPORT_PER_CPU_SYMBOL_FOR_KUNIT(kt_stamp_cpu);
 
 /*
  * Longest delta converted at full precision: ten minutes.  The frequency

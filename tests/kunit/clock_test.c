@@ -32,7 +32,7 @@ static void clock_test_spin(u64 ns)
 
 static void clock_cycles_since(struct kunit *test)
 {
-	u64 c0, t0, by_cycles, by_clock;
+	u64 c0, t0, by_cycles, by_clock, tol;
 	unsigned long flags;
 	int i;
 
@@ -50,10 +50,9 @@ static void clock_cycles_since(struct kunit *test)
 		local_irq_restore(flags);
 		KUNIT_EXPECT_GE(test, by_clock, i * 500 * NSEC_PER_USEC);
 		/* Within 1 % and the slack of each other. */
-		KUNIT_EXPECT_LE(test, by_cycles,
-				by_clock + by_clock / 100 + CLOCK_TEST_SLACK_NS);
-		KUNIT_EXPECT_GE(test, by_cycles + by_clock / 100 +
-				CLOCK_TEST_SLACK_NS, by_clock);
+		tol = by_clock / 100 + CLOCK_TEST_SLACK_NS;
+		KUNIT_EXPECT_LE(test, by_cycles, by_clock + tol);
+		KUNIT_EXPECT_GE(test, by_cycles + tol, by_clock);
 	}
 }
 
