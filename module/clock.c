@@ -16,6 +16,7 @@
 #include <linux/clocksource.h>
 #include <linux/hardirq.h>
 #include <linux/irqflags.h>
+#include <linux/minmax.h>
 #include <linux/time64.h>
 #include "clock.h"
 #include "kunit_export.h"
@@ -56,7 +57,8 @@ void kt_cycles_init(void)
 }
 
 /*
- * A new anchor for this CPU, its kt_clock() the stamp.  Interrupts are
+ * A new anchor for this CPU, its kt_clock() the stamp (held at the last
+ * one if that was ahead).  Interrupts are
  * off so that only an NMI can come between the two anchors' writes, and
  * an NMI only reads: it takes kt_clock() and leaves the anchor old (a
  * TSC that went back, after a suspend, also lands here, every time
@@ -69,17 +71,21 @@ u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 	unsigned int i;
 	u64 ns;
 
-	if (in_nmi())
-		return kt_clock();
+	if (in_nmi()) {
+		ns = max(kt_clock(), READ_ONCE(s->last));
+		WRITE_ONCE(s->last, ns);
+		return ns;
+	}
 	local_irq_save(flags);
 	i = (READ_ONCE(s->idx) & 1) ^ 1;
 	a = &s->a[i];
 	a->cycles = rdtsc_ordered();
 	a->ns = kt_clock();
-	ns = a->ns;
 	/* An interrupt on this CPU sees the anchor whole before the flip. */
 	barrier();
 	WRITE_ONCE(s->idx, i);
+	ns = max(a->ns, READ_ONCE(s->last));
+	WRITE_ONCE(s->last, ns);
 	local_irq_restore(flags);
 	return ns;
 }

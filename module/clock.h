@@ -19,10 +19,11 @@
  * first with kt_cycles_clock().
  *
  * kt_stamp(): CLOCK_MONOTONIC for the timestamps of streamed records, one
- * per event.  With the TSC it extrapolates from a per-CPU anchor, a
- * kt_clock() reading and the TSC at that moment, renewed every
- * millisecond; it then stays within the clocks' rate difference over a
- * millisecond (parts per million: nanoseconds) of kt_clock().
+ * per event, never going back on a CPU.  With the TSC it extrapolates
+ * from a per-CPU anchor, a kt_clock() reading and the TSC at that
+ * moment, renewed every millisecond; it then stays within the clocks'
+ * rate difference over a millisecond (parts per million: nanoseconds)
+ * of kt_clock().
  *
  * Without a usable TSC each falls back to kt_clock(), so callers need no
  * second path.
@@ -32,6 +33,7 @@
 
 #include <linux/jump_label.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/timekeeping.h>
 #include <linux/types.h>
@@ -55,6 +57,7 @@ struct kt_stamp_anchor {
 struct kt_stamp_cpu {
 	unsigned int idx;
 	struct kt_stamp_anchor a[2];
+	u64 last;		/* the latest stamp: stamps never go back */
 };
 
 u64 kt_stamp_renew(struct kt_stamp_cpu *s);
@@ -98,7 +101,15 @@ static __always_inline u64 kt_stamp(void)
 	d = rdtsc_ordered() - a->cycles;
 	if (unlikely(d >= kt_cycles_per_ms))
 		return kt_stamp_renew(s);
-	return a->ns + mul_u64_u32_shr(d, kt_cycles_mult, kt_cycles_shift);
+	d = a->ns + mul_u64_u32_shr(d, kt_cycles_mult, kt_cycles_shift);
+	/*
+	 * A renewal may land a little behind the last extrapolation (the
+	 * two clocks' rates differ by parts per million): hold the stamp
+	 * until the clock catches up, so a CPU's records stay in order.
+	 */
+	d = max(d, READ_ONCE(s->last));
+	WRITE_ONCE(s->last, d);
+	return d;
 }
 #else
 static __always_inline u64 kt_cycles(void)
