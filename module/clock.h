@@ -71,6 +71,12 @@ extern u32 kt_cycles_mult;
 extern u32 kt_cycles_shift;
 extern u64 kt_cycles_per_ms;
 
+/* Nanoseconds in @cycles of the TSC. */
+static __always_inline u64 kt_tsc_ns(u64 cycles)
+{
+	return mul_u64_u32_shr(cycles, kt_cycles_mult, kt_cycles_shift);
+}
+
 static __always_inline u64 kt_cycles(void)
 {
 	if (static_branch_likely(&kt_cycles_tsc))
@@ -82,8 +88,7 @@ static __always_inline u64 kt_cycles(void)
 static __always_inline u64 kt_cycles_since(u64 start)
 {
 	if (static_branch_likely(&kt_cycles_tsc))
-		return mul_u64_u32_shr(rdtsc_ordered() - start, kt_cycles_mult,
-				       kt_cycles_shift);
+		return kt_tsc_ns(rdtsc_ordered() - start);
 	return kt_clock() - start;
 }
 
@@ -101,7 +106,7 @@ static __always_inline u64 kt_stamp(void)
 	d = rdtsc_ordered() - a->cycles;
 	if (unlikely(d >= kt_cycles_per_ms))
 		return kt_stamp_renew(s);
-	d = a->ns + mul_u64_u32_shr(d, kt_cycles_mult, kt_cycles_shift);
+	d = a->ns + kt_tsc_ns(d);
 	/*
 	 * A renewal may land a little behind the last extrapolation (the
 	 * two clocks' rates differ by parts per million): hold the stamp

@@ -158,14 +158,20 @@ static inline void kt_hit_end(struct kt_inst *inst, u64 t0)
 	}
 }
 
+/* Counts an aggregation's outcome: @added, or no room for its key. */
+static __always_inline void kt_inst_tally(struct kt_inst *inst, bool added)
+{
+	if (added)
+		this_cpu_inc(inst->stats->recorded);
+	else
+		this_cpu_inc(inst->stats->drop_table_full);
+}
+
 /* Aggregates @value under the key {@k0, @k1} for @inst, counting it. */
 static __always_inline void kt_inst_add_key(struct kt_inst *inst, u64 k0,
 					    u64 k1, u64 value)
 {
-	if (kt_agg_add_key(inst->agg, k0, k1, value))
-		this_cpu_inc(inst->stats->recorded);
-	else
-		this_cpu_inc(inst->stats->drop_table_full);
+	kt_inst_tally(inst, kt_agg_add_key(inst->agg, k0, k1, value));
 }
 
 static inline void kt_inst_add(struct kt_inst *inst, const u64 key[2],
@@ -178,10 +184,7 @@ static inline void kt_inst_add(struct kt_inst *inst, const u64 key[2],
 static __always_inline void kt_inst_count_key(struct kt_inst *inst, u64 k0,
 					      u64 k1, u64 value)
 {
-	if (kt_agg_count_key(inst->agg, k0, k1, value))
-		this_cpu_inc(inst->stats->recorded);
-	else
-		this_cpu_inc(inst->stats->drop_table_full);
+	kt_inst_tally(inst, kt_agg_count_key(inst->agg, k0, k1, value));
 }
 
 /* Reserves a streamed record for @inst on this CPU, counting drops. */

@@ -27,7 +27,6 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "bench.h"
@@ -93,13 +92,6 @@ static int run_trial(enum bench_stream_path sp, struct bench_worker *w,
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Offers @ops events at @rate (0: flat out); prints and returns the trial. */
 static int offer(enum bench_stream_path sp, struct bench_stream_res *r,
 		 struct bench_worker *w, const struct bench_ctx *c,
@@ -128,6 +120,7 @@ static void search(enum bench_stream_path sp, struct bench_stream_res *r,
 		   double seconds, int max_trials, int flat)
 {
 	double rates[TRIALS_MAX], cpus[TRIALS_MAX];
+	struct bench_stat st;
 	double rate = 0;	/* flat out first */
 	double lossy = 0;	/* the lowest rate that lost events */
 	struct trial t;
@@ -153,16 +146,17 @@ static void search(enum bench_stream_path sp, struct bench_stream_res *r,
 				r->lossless_rate = t.rate;
 				r->reader_cpu_pct = t.cpu_pct;
 			}
-			if (!rate && n == i) {
+			/* Every trial so far flat out and lossless. */
+			if (n == i) {
 				rates[n] = t.rate;
 				cpus[n++] = t.cpu_pct;
 				if (n < flat)
 					continue;
-				qsort(rates, n, sizeof(rates[0]), cmp_double);
-				qsort(cpus, n, sizeof(cpus[0]), cmp_double);
-				r->offered_rate = rates[n / 2];
-				r->lossless_rate = rates[n / 2];
-				r->reader_cpu_pct = cpus[n / 2];
+				bench_stat_of(rates, n, &st);
+				r->offered_rate = st.median;
+				r->lossless_rate = st.median;
+				bench_stat_of(cpus, n, &st);
+				r->reader_cpu_pct = st.median;
 				r->producer_bound = true;
 				break;
 			}

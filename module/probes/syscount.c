@@ -9,7 +9,7 @@
  * the call.  Most calls return on the CPU they entered, without a context
  * switch in between, so the start waits in a per-CPU slot: a few stores
  * at entry, a compare and a few loads at exit.  Such a call starts and
- * ends on one CPU, so it is timed in cycles (../cycles.h), without the
+ * ends on one CPU, so it is timed in cycles (../clock.h), without the
  * cost of the kernel clock.  A task switched out inside a call (it
  * sleeps, or is preempted) takes its start along: sched_switch moves it
  * from the slot into the lock-free pid table (../pidtab.h), on the kernel
@@ -112,14 +112,19 @@ static __always_inline void kt_sc_key(const struct kt_inst *inst, long nr,
 	*k1 = 0;
 }
 
-/* Counts the call of current that took @delta ns for each instance. */
+/*
+ * Counts the call of current that took @delta ns for each instance.  An
+ * instance counts it if enabled before the call entered: by the probe's
+ * enable count @gen at entry for a start from the slot, by the kernel
+ * clock @start for one from the pid table; the other is U64_MAX.  Both
+ * 0: no start was seen.
+ */
 static __always_inline void kt_sc_count(struct kt_probe *probe, long nr,
-					u64 delta, long ret, bool in_slot,
-					u64 gen, u64 start, bool found)
+					u64 delta, long ret, u64 gen,
+					u64 start)
 {
 	struct kt_inst *inst;
 	u64 k0, k1, t0;
-	bool late;
 
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		if (unlikely(!kt_filter_task(&inst->filter, current))) {
@@ -129,9 +134,8 @@ static __always_inline void kt_sc_count(struct kt_probe *probe, long nr,
 			continue;
 		}
 		/* Entered before this instance was enabled: not a hit. */
-		late = in_slot ? gen < inst->enabled_gen :
-				 start < inst->enabled_clock;
-		if (unlikely(!found || late)) {
+		if (unlikely(gen < inst->enabled_gen ||
+			     start < inst->enabled_clock)) {
 			this_cpu_inc(inst->stats->drop_no_start);
 			continue;
 		}
@@ -159,20 +163,20 @@ static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 		/* Entered on this CPU, never switched out: in cycles. */
 		st->task = NULL;
 		delta = kt_cycles_since(st->cycles);
-		kt_sc_count(probe, st->nr, delta, ret, true, st->gen, 0, true);
+		kt_sc_count(probe, st->nr, delta, ret, st->gen, U64_MAX);
 		return;
 	}
 	s = kt_pidtab_find(&priv->tab, current->pid);
 	if (s < 0) {
-		kt_sc_count(probe, -1, 0, ret, false, 0, 0, false);
+		kt_sc_count(probe, -1, 0, ret, 0, 0);
 		return;
 	}
 	start = READ_ONCE(priv->tab.ts[s]);
 	nr = (long)READ_ONCE(priv->tab.val[s]);
 	kt_pidtab_release(&priv->tab, s);
 	delta = kt_clock() - start;
-	kt_sc_count(probe, nr, (s64)delta > 0 ? delta : 0, ret, false, 0,
-		    start, true);
+	kt_sc_count(probe, nr, (s64)delta > 0 ? delta : 0, ret, U64_MAX,
+		    start);
 }
 
 /* @p, current, exits: exit and exit_group leave a start behind. */
