@@ -7,20 +7,31 @@
  * used, the same checks hold for the fallback.
  *
  * Time passes by spinning on the kernel clock: udelay()'s loop is not
- * calibrated under emulation.  Each pair of readings is taken with
- * interrupts off, so that nothing runs between the two.  The slack
- * covers what the emulator does between two instructions the first time
- * it meets them (translating the code that follows), which the guest's
- * clocks see.
+ * calibrated under emulation.  Each reading in cycles is bracketed by two
+ * kernel-clock readings with interrupts off, and the checks hold against
+ * the bracket.  The first time an emulator meets a piece of code it stops
+ * to translate it, and the guest's clocks, which follow the host's, move
+ * meanwhile: a bracket grows by that time instead of a check failing.
  */
 #include <kunit/test.h>
 #include <linux/irqflags.h>
 #include <linux/minmax.h>
+#include <linux/preempt.h>
 #include <linux/processor.h>
 #include "../../module/clock.h"
 
 /* Slack for two clock reads a few instructions apart, under emulation. */
 #define CLOCK_TEST_SLACK_NS	(20 * NSEC_PER_USEC)
+
+/* The two clocks' rates may differ by this fraction, and rounding by 1 us. */
+#define CLOCK_TEST_RATE_DIV	100
+#define CLOCK_TEST_ROUND_NS	NSEC_PER_USEC
+
+/* A kt_clock() window around one reading in cycles. */
+struct clock_test_bracket {
+	u64 lo;
+	u64 hi;
+};
 
 static void clock_test_spin(u64 ns)
 {
@@ -32,50 +43,70 @@ static void clock_test_spin(u64 ns)
 
 static void clock_cycles_since(struct kunit *test)
 {
-	u64 c0, t0, by_cycles, by_clock, tol;
+	struct clock_test_bracket at0, at1;
+	u64 c0, by_cycles, shortest, longest, wait;
 	unsigned long flags;
 	int i;
 
 	kunit_info(test, "one-CPU latencies by the %s\n",
 		   kt_cycles_are_tsc() ? "TSC" : "kernel clock");
 	for (i = 1; i <= 3; i++) {
+		wait = i * 500 * NSEC_PER_USEC;
+		/* Cycles are of one CPU: no migration in between. */
+		preempt_disable();
 		local_irq_save(flags);
+		at0.lo = kt_clock();
 		c0 = kt_cycles();
-		t0 = kt_clock();
+		at0.hi = kt_clock();
 		local_irq_restore(flags);
-		clock_test_spin(i * 500 * NSEC_PER_USEC);
+		clock_test_spin(wait);
 		local_irq_save(flags);
+		at1.lo = kt_clock();
 		by_cycles = kt_cycles_since(c0);
-		by_clock = kt_clock() - t0;
+		at1.hi = kt_clock();
 		local_irq_restore(flags);
-		KUNIT_EXPECT_GE(test, by_clock, i * 500 * NSEC_PER_USEC);
-		/* Within 1 % and the slack of each other. */
-		tol = by_clock / 100 + CLOCK_TEST_SLACK_NS;
-		KUNIT_EXPECT_LE(test, by_cycles, by_clock + tol);
-		KUNIT_EXPECT_GE(test, by_cycles + tol, by_clock);
+		preempt_enable();
+		/* What the kernel clock allows the latency to have been. */
+		shortest = at1.lo - at0.hi;
+		longest = at1.hi - at0.lo;
+		KUNIT_EXPECT_GE(test, longest, wait);
+		KUNIT_EXPECT_LE(test, by_cycles,
+				longest + longest / CLOCK_TEST_RATE_DIV +
+				CLOCK_TEST_ROUND_NS);
+		KUNIT_EXPECT_GE(test, by_cycles + shortest / CLOCK_TEST_RATE_DIV +
+				CLOCK_TEST_ROUND_NS, shortest);
 	}
+}
+
+/* How far @t lies outside @b, 0 inside. */
+static u64 clock_test_outside(const struct clock_test_bracket *b, u64 t)
+{
+	if (t < b->lo)
+		return b->lo - t;
+	return t > b->hi ? t - b->hi : 0;
 }
 
 static void clock_cycles_to_clock(struct kunit *test)
 {
-	u64 c0, t0, start, err, best = U64_MAX;
+	struct clock_test_bracket at;
+	u64 c0, start, best = U64_MAX;
 	unsigned long flags;
 	int i;
 
 	/*
-	 * The best of three: the first run of this code is translated by
-	 * the emulator between the two reads, and the guest's clocks, which
-	 * follow the host's, move meanwhile.
+	 * The conversion reads both clocks again, a few instructions apart,
+	 * with no bracket of its own: the best of three, so that the first
+	 * run's translation falls outside the one that counts.
 	 */
 	for (i = 0; i < 3; i++) {
 		local_irq_save(flags);
-		t0 = kt_clock();
+		at.lo = kt_clock();
 		c0 = kt_cycles();
+		at.hi = kt_clock();
 		clock_test_spin(300 * NSEC_PER_USEC);
 		start = kt_cycles_clock(c0);
 		local_irq_restore(flags);
-		err = start > t0 ? start - t0 : t0 - start;
-		best = min(best, err);
+		best = min(best, clock_test_outside(&at, start));
 	}
 	/* The start lands where the kernel clock was when it was taken. */
 	KUNIT_EXPECT_LE(test, best, CLOCK_TEST_SLACK_NS);
