@@ -270,17 +270,34 @@ static void report_tracepoint(const char *tp)
 	       tracefs() ? "absent" : "unknown (tracefs not mounted)");
 }
 
+/* Whether @tp was reported already: several probes share a tracepoint. */
+static bool tracepoint_seen(const char *tp, const char **seen, size_t *n,
+			    size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(seen[i], tp))
+			return true;
+	if (*n < max)
+		seen[(*n)++] = tp;
+	return false;
+}
+
 static void report_tracepoints(void)
 {
+	const char *seen[64], *tp;
 	const struct bpf_probe *p;
-	size_t i, j;
+	size_t i, j, n = 0;
 
 	printf("\ntracepoints:\n");
 	for (i = 0; (p = bpf_probe_at(i)); i++)
-		for (j = 0; j < 4 && p->tracepoints[j]; j++)
-			report_tracepoint(p->tracepoints[j]);
+		for (j = 0; j < 4 && (tp = p->tracepoints[j]); j++)
+			if (!tracepoint_seen(tp, seen, &n, 64))
+				report_tracepoint(tp);
 	for (i = 0; i < sizeof(module_tracepoints) / sizeof(*module_tracepoints); i++)
-		report_tracepoint(module_tracepoints[i]);
+		if (!tracepoint_seen(module_tracepoints[i], seen, &n, 64))
+			report_tracepoint(module_tracepoints[i]);
 }
 
 static bool module_has(const struct host *h, const char *name)

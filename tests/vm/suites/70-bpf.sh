@@ -65,6 +65,10 @@ check "doctor: block_latency and execsnoop use bpf" sh -c \
 	"grep -q '^  block_latency .* bpf$' $out && grep -q '^  execsnoop .* bpf$' $out"
 check "doctor: the block tracepoints exist" \
 	sh -c "[ \$(grep -c '^  block:block_rq_.* yes' $out) -eq 3 ]"
+check "doctor: each tracepoint listed once, sched_switch among them" sh -c \
+	"sed -n '/^tracepoints:/,/^\$/p' $out | awk '/^  [a-z_]+:[a-z_]+ /{print \$1}' |
+	 sort | uniq -d | grep -q . && exit 1;
+	 [ \$(grep -c '^  sched:sched_switch ' $out) -eq 1 ]"
 
 # block_latency: every read of vda counted once.
 blk "-d vda" "blkload /dev/vda $N"
