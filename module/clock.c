@@ -21,6 +21,9 @@
 #include "clock.h"
 #include "kunit_export.h"
 
+DEFINE_PER_CPU(struct kt_stamp_cpu, kt_stamp_cpu);
+EXPORT_PER_CPU_SYMBOL_FOR_KUNIT(kt_stamp_cpu);
+
 #ifdef CONFIG_X86_TSC
 #include <asm/cpufeature.h>
 #include <asm/tsc.h>
@@ -33,8 +36,6 @@ u32 kt_cycles_shift;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_shift);
 u64 kt_cycles_per_ms = U64_MAX;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_per_ms);
-DEFINE_PER_CPU(struct kt_stamp_cpu, kt_stamp_cpu);
-EXPORT_PER_CPU_SYMBOL_FOR_KUNIT(kt_stamp_cpu);
 
 /*
  * Longest delta converted at full precision: ten minutes.  The frequency
@@ -58,11 +59,10 @@ void kt_cycles_init(void)
 
 /*
  * A new anchor for this CPU, its kt_clock() the stamp (held at the last
- * one if that was ahead).  Interrupts are
- * off so that only an NMI can come between the two anchors' writes, and
- * an NMI only reads: it takes kt_clock() and leaves the anchor old (a
- * TSC that went back, after a suspend, also lands here, every time
- * until renewed).
+ * one if that was ahead).  Interrupts are off so that only an NMI can
+ * come between the two anchors' writes, and an NMI only reads: it takes
+ * kt_clock() and leaves the anchor old (a TSC that went back, after a
+ * suspend, also lands here, every time until renewed).
  */
 u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 {
@@ -71,11 +71,8 @@ u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 	unsigned int i;
 	u64 ns;
 
-	if (in_nmi()) {
-		ns = max(kt_clock(), READ_ONCE(s->last));
-		WRITE_ONCE(s->last, ns);
-		return ns;
-	}
+	if (in_nmi())
+		return kt_stamp_hold(s, kt_clock());
 	local_irq_save(flags);
 	i = (READ_ONCE(s->idx) & 1) ^ 1;
 	a = &s->a[i];
@@ -84,8 +81,7 @@ u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 	/* An interrupt on this CPU sees the anchor whole before the flip. */
 	barrier();
 	WRITE_ONCE(s->idx, i);
-	ns = max(a->ns, READ_ONCE(s->last));
-	WRITE_ONCE(s->last, ns);
+	ns = kt_stamp_hold(s, a->ns);
 	local_irq_restore(flags);
 	return ns;
 }
@@ -102,7 +98,7 @@ void kt_cycles_init(void)
 
 u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 {
-	return kt_clock();
+	return kt_stamp_hold(s, kt_clock());
 }
 
 bool kt_cycles_are_tsc(void)

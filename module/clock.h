@@ -60,13 +60,28 @@ struct kt_stamp_cpu {
 	u64 last;		/* the latest stamp: stamps never go back */
 };
 
+DECLARE_PER_CPU(struct kt_stamp_cpu, kt_stamp_cpu);
+
 u64 kt_stamp_renew(struct kt_stamp_cpu *s);
+
+/*
+ * @ns, or the CPU's latest stamp if that is ahead, as the new latest.
+ * Stamps from two clocks (an extrapolation, then the kernel clock at a
+ * renewal) differ by their rates' difference, and the fast kernel clock
+ * itself may go back a little for an NMI that lands in a timekeeping
+ * update: holding the stamp keeps a CPU's records in order.
+ */
+static __always_inline u64 kt_stamp_hold(struct kt_stamp_cpu *s, u64 ns)
+{
+	ns = max(ns, READ_ONCE(s->last));
+	WRITE_ONCE(s->last, ns);
+	return ns;
+}
 
 #ifdef CONFIG_X86_TSC
 #include <asm/msr.h>
 
 DECLARE_STATIC_KEY_FALSE(kt_cycles_tsc);
-DECLARE_PER_CPU(struct kt_stamp_cpu, kt_stamp_cpu);
 extern u32 kt_cycles_mult;
 extern u32 kt_cycles_shift;
 extern u64 kt_cycles_per_ms;
@@ -99,22 +114,14 @@ static __always_inline u64 kt_stamp(void)
 	struct kt_stamp_cpu *s;
 	u64 d;
 
-	if (!static_branch_likely(&kt_cycles_tsc))
-		return kt_clock();
 	s = this_cpu_ptr(&kt_stamp_cpu);
+	if (!static_branch_likely(&kt_cycles_tsc))
+		return kt_stamp_hold(s, kt_clock());
 	a = &s->a[READ_ONCE(s->idx) & 1];
 	d = rdtsc_ordered() - a->cycles;
 	if (unlikely(d >= kt_cycles_per_ms))
 		return kt_stamp_renew(s);
-	d = a->ns + kt_tsc_ns(d);
-	/*
-	 * A renewal may land a little behind the last extrapolation (the
-	 * two clocks' rates differ by parts per million): hold the stamp
-	 * until the clock catches up, so a CPU's records stay in order.
-	 */
-	d = max(d, READ_ONCE(s->last));
-	WRITE_ONCE(s->last, d);
-	return d;
+	return kt_stamp_hold(s, a->ns + kt_tsc_ns(d));
 }
 #else
 static __always_inline u64 kt_cycles(void)
@@ -129,7 +136,7 @@ static __always_inline u64 kt_cycles_since(u64 start)
 
 static __always_inline u64 kt_stamp(void)
 {
-	return kt_clock();
+	return kt_stamp_hold(this_cpu_ptr(&kt_stamp_cpu), kt_clock());
 }
 #endif
 
