@@ -75,6 +75,38 @@ const char *agg_unit_name(__u32 unit)
 	}
 }
 
+void agg_print_latency(const struct kt_result *res,
+		       const struct ktrace_agg_entry **ents, __u32 n,
+		       const char *split)
+{
+	unsigned long long total = 0, count = 0;
+	const char *unit = agg_unit_name(res->rd.unit);
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (split)
+			printf("\n%s = %llu\n", split,
+			       (unsigned long long)ents[i]->key[0]);
+		else
+			printf("\n");
+		print_log2_hist(stdout, ents[i]->slots,
+				(int)res->rd.nr_slots, unit);
+		total += ents[i]->sum;
+		count += ents[i]->count;
+	}
+	/* bcc's summary line, over every process when split. */
+	if (count)
+		printf("\navg = %llu %s, total: %llu %s, count: %llu\n",
+		       total / count, unit, total, unit, count);
+}
+
+void agg_json_key0(struct agg_run *r, struct json *j,
+		   const struct ktrace_agg_entry *e)
+{
+	(void)r;
+	json_ku64(j, "key", e->key[0]);
+}
+
 static long long realtime_ns(void)
 {
 	struct timespec ts;

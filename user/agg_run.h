@@ -101,6 +101,17 @@ int agg_cmp_key(const void *a, const void *b);
 /* "nsecs", "usecs", "msecs", as bcc labels a histogram. */
 const char *agg_unit_name(__u32 unit);
 /*
+ * bcc funclatency's report: a histogram per entry, under "@split = KEY"
+ * when @split ("pid", "tid") is not NULL, then the average, total and
+ * count over every entry.
+ */
+void agg_print_latency(const struct kt_result *res,
+		       const struct ktrace_agg_entry **ents, __u32 n,
+		       const char *split);
+/* ->json_key_value for entries keyed by a number in key[0]. */
+void agg_json_key0(struct agg_run *r, struct json *j,
+		   const struct ktrace_agg_entry *e);
+/*
  * "N <noun> dropped (table full, in-flight table full[, re-entrant,
  * <missed> missed])" when anything was.
  */

@@ -12,7 +12,6 @@
 #include "args.h"
 #include "agg_run.h"
 #include "heatmap.h"
-#include "hist.h"
 
 static const char fl_doc[] =
 "Time a kernel function and print the distribution of its latency.\n"
@@ -127,40 +126,13 @@ static error_t parse_fl(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* --json: the pid or tid. */
-static void json_key_value(struct agg_run *r, struct json *j,
-			   const struct ktrace_agg_entry *e)
-{
-	(void)r;
-	json_ku64(j, "key", e->key[0]);
-}
-
 static void print_hists(struct agg_run *r, const struct kt_result *res,
 			const struct ktrace_agg_entry **ents, __u32 n)
 {
 	const struct fl_args *a = r->ctx;
-	unsigned long long total = 0, count = 0;
-	const char *unit = agg_unit_name(res->rd.unit);
-	__u32 i;
 
-	for (i = 0; i < n; i++) {
-		if (a->per_pid)
-			printf("\npid = %llu\n",
-			       (unsigned long long)ents[i]->key[0]);
-		else if (a->per_tid)
-			printf("\ntid = %llu\n",
-			       (unsigned long long)ents[i]->key[0]);
-		else
-			printf("\n");
-		print_log2_hist(stdout, ents[i]->slots,
-				(int)res->rd.nr_slots, unit);
-		total += ents[i]->sum;
-		count += ents[i]->count;
-	}
-	/* bcc's summary line, over every process when split. */
-	if (count)
-		printf("\navg = %llu %s, total: %llu %s, count: %llu\n",
-		       total / count, unit, total, unit, count);
+	agg_print_latency(res, ents, n, a->per_pid ? "pid" :
+			  a->per_tid ? "tid" : NULL);
 }
 
 int cmd_funclatency(int argc, char **argv)
@@ -188,7 +160,7 @@ int cmd_funclatency(int argc, char **argv)
 		.missed = "kretprobe",
 		.cmp = agg_cmp_key,
 		.print = print_hists,
-		.json_key_value = json_key_value,
+		.json_key_value = agg_json_key0,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;

@@ -15,7 +15,6 @@
 #include "args.h"
 #include "agg_run.h"
 #include "bpf_ufunc.h"
-#include "hist.h"
 
 /* One line for what ufunc_expand() refused, exit 2 as bad input. */
 static void expand_error(const struct argp_state *state, const char *spec,
@@ -151,38 +150,13 @@ static error_t parse_ufl(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static void ufl_json_key(struct agg_run *r, struct json *j,
-			 const struct ktrace_agg_entry *e)
-{
-	(void)r;
-	json_ku64(j, "key", e->key[0]);
-}
-
 static void ufl_print(struct agg_run *r, const struct kt_result *res,
 		      const struct ktrace_agg_entry **ents, __u32 n)
 {
 	const struct ufl_args *a = r->ctx;
-	unsigned long long total = 0, count = 0;
-	const char *unit = agg_unit_name(res->rd.unit);
-	__u32 i;
 
-	for (i = 0; i < n; i++) {
-		if (a->per_pid)
-			printf("\npid = %llu\n",
-			       (unsigned long long)ents[i]->key[0]);
-		else if (a->per_tid)
-			printf("\ntid = %llu\n",
-			       (unsigned long long)ents[i]->key[0]);
-		else
-			printf("\n");
-		print_log2_hist(stdout, ents[i]->slots,
-				(int)res->rd.nr_slots, unit);
-		total += ents[i]->sum;
-		count += ents[i]->count;
-	}
-	if (count)
-		printf("\navg = %llu %s, total: %llu %s, count: %llu\n",
-		       total / count, unit, total, unit, count);
+	agg_print_latency(res, ents, n, a->per_pid ? "pid" :
+			  a->per_tid ? "tid" : NULL);
 }
 
 int cmd_ufunclatency(int argc, char **argv)
@@ -204,7 +178,7 @@ int cmd_ufunclatency(int argc, char **argv)
 		.verbose_no_start = true,
 		.cmp = agg_cmp_key,
 		.print = ufl_print,
-		.json_key_value = ufl_json_key,
+		.json_key_value = agg_json_key0,
 		.ctx = &a,
 	};
 	int err, ret = EXIT_FAIL;
