@@ -62,6 +62,20 @@ hist_total()
 	awk '$2 == "->" && $4 == ":" { s += $5 } END { print s + 0 }' "$@"
 }
 
+# The "lo-hi" bucket holding the most events, the lowest of equals.
+modal()
+{
+	awk '$2 == "->" && $4 == ":" && $5 > m { m = $5; b = $1 "-" $3 }
+	     END { print b }' "$1"
+}
+
+# modal_row FILE: the fullest bucket's row, 0 for the first bucket.
+modal_row()
+{
+	awk '$2 == "->" && $4 == ":" { if ($5 > m) { m = $5; r = n }; n++ }
+	     END { print r + 0 }' "$1"
+}
+
 # Waits up to 30 s for a line matching PATTERN in FILE, the line a tool
 # prints once its probes are attached, then one more second: under QEMU's
 # TCG a vCPU can run stale translated code for a moment after the kernel

@@ -5,8 +5,8 @@
 # well as the tp_btf ones, and drops accounted for (seen = delivered +
 # dropped) when the reader stalls.  Then, with the module loaded, both
 # backends over the very same workload at once: histograms with the same
-# total and modal bucket, the same exec records.  And --backend auto, and
-# ktracectl doctor.
+# total and the same or neighbouring modal buckets, the same exec
+# records.  And --backend auto, and ktracectl doctor.
 . /ktrace/tap.sh
 
 N=400
@@ -36,13 +36,6 @@ es()
 	sh -c "$2" > /dev/null 2>&1
 	stop $pid
 	rc=$?
-}
-
-# The "lo-hi" bucket holding the most events, the lowest of equals.
-modal()
-{
-	awk '$2 == "->" && $4 == ":" && $5 > m { m = $5; b = $1 "-" $3 }
-	     END { print b }' "$1"
 }
 
 count()
@@ -244,7 +237,13 @@ expect_eq "cross-check: the module counts $N" $N "$tm"
 check "cross-check: totals within 1 %" \
 	[ $(( (tm - tb) * (tm - tb) * 10000 )) -le $((tm * tm)) ]
 check "cross-check: a modal bucket" [ -n "$(modal $out)" ]
-expect_eq "cross-check: the same modal bucket" "$(modal $out)" "$(modal $out2)"
+# Both backends' handlers run inside the I/Os they time, and a disk's
+# latencies spread across a bucket boundary as they will: the fullest
+# buckets may be neighbours, never further apart.
+rm_=$(modal_row $out)
+rb_=$(modal_row $out2)
+check "cross-check: modal buckets the same or neighbours ($(modal $out), $(modal $out2))" \
+	[ $((rm_ - rb_)) -ge -1 -a $((rm_ - rb_)) -le 1 ]
 
 # Both at once over the same execs: the same records.
 if start $out PCOMM --backend module enable execsnoop; then

@@ -55,20 +55,6 @@ in_range()
 	fi
 }
 
-# The "lo-hi" bucket holding the most events, the lowest of equals.
-modal()
-{
-	awk '$2 == "->" && $4 == ":" && $5 > m { m = $5; b = $1 "-" $3 }
-	     END { print b }' "$1"
-}
-
-# modal_row FILE: the fullest bucket's row, 0 for the first bucket.
-modal_row()
-{
-	awk '$2 == "->" && $4 == ":" { if ($5 > m) { m = $5; r = n }; n++ }
-	     END { print r + 0 }' "$1"
-}
-
 rmmod ktrace 2>/dev/null
 check "no ktrace.ko, no /dev/ktrace" \
 	sh -c '! grep -q "^ktrace " /proc/modules && [ ! -e /dev/ktrace ]'

@@ -83,13 +83,6 @@ fc_count()
 	awk -v f=$1 '$1 == f { s += $2 } END { print s + 0 }' $out
 }
 
-# The "lo-hi" bucket holding the most events, the lowest of equals.
-modal()
-{
-	awk '$2 == "->" && $4 == ":" && $5 > m { m = $5; b = $1 "-" $3 }
-	     END { print b }' "$1"
-}
-
 rmmod ktrace 2>/dev/null
 check "no ktrace.ko, no /dev/ktrace" \
 	sh -c '! grep -q "^ktrace " /proc/modules && [ ! -e /dev/ktrace ]'
