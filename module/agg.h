@@ -90,6 +90,56 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p);
 void kt_agg_destroy(struct kt_agg *agg);
 
 /*
+ * The entry of key {@k0, @k1} in this CPU's table if it sits in its home
+ * slot, the common case, else NULL.  @agg must be keyed.
+ */
+static __always_inline struct kt_agg_ent *kt_agg_home(struct kt_agg *agg,
+						      struct kt_agg_table *t,
+						      u64 k0, u64 k1)
+{
+	struct kt_agg_ent *ent;
+
+	ent = kt_agg_ent(agg, t, kt_agg_hash_bits(k0, k1, agg->hash_bits));
+	if (unlikely(local_read(&ent->state) != KT_ENT_READY ||
+		     ent->key[0] != k0 || ent->key[1] != k1))
+		return NULL;
+	return ent;
+}
+
+/* This CPU's table in the set handlers add to now. */
+static __always_inline struct kt_agg_table *
+kt_agg_this_table(struct kt_agg *agg)
+{
+	unsigned int epoch = READ_ONCE(agg->epoch) & 1;
+
+	return agg->tables[epoch][smp_processor_id()];
+}
+
+/* Adds one event with @value to @ent; see __kt_agg_add(). */
+static __always_inline void kt_agg_ent_add(struct kt_agg *agg,
+					   struct kt_agg_ent *ent, u64 value,
+					   const bool hist)
+{
+	u32 slot;
+
+	if (unlikely(agg->div > 1))
+		value = div64_u64(value, agg->div);
+	local_inc(&ent->count);
+	local_add(value, &ent->sum);
+	if (!hist)
+		return;
+	if (agg->p.hist == KTRACE_HIST_LOG2) {
+		slot = kt_log2_slot(value);
+	} else if (agg->p.hist == KTRACE_HIST_LINEAR) {
+		slot = kt_linear_slot(value, agg->p.lin_min, agg->p.lin_max,
+				      agg->p.lin_step);
+	} else {
+		return;
+	}
+	local_inc(&ent->slots[slot]);
+}
+
+/*
  * Adds one event with @value (in ns for time units) under the key
  * {@k0, @k1}.  Returns false when the key had no room in this CPU's
  * table; the event is then counted as overflow.  Callable from any
@@ -102,16 +152,12 @@ void kt_agg_destroy(struct kt_agg *agg);
 static __always_inline bool __kt_agg_add(struct kt_agg *agg, u64 k0, u64 k1,
 					 u64 value, const bool hist)
 {
-	unsigned int epoch = READ_ONCE(agg->epoch) & 1;
-	struct kt_agg_table *t = agg->tables[epoch][smp_processor_id()];
+	struct kt_agg_table *t = kt_agg_this_table(agg);
 	struct kt_agg_ent *ent;
-	u32 slot;
 
 	if (likely(agg->p.capacity)) {
-		ent = kt_agg_ent(agg, t, kt_agg_hash_bits(k0, k1,
-							  agg->hash_bits));
-		if (unlikely(local_read(&ent->state) != KT_ENT_READY ||
-			     ent->key[0] != k0 || ent->key[1] != k1))
+		ent = kt_agg_home(agg, t, k0, k1);
+		if (unlikely(!ent))
 			ent = kt_agg_lookup_slow(agg, t, k0, k1);
 		if (unlikely(!ent)) {
 			local_inc(&t->overflow);
@@ -120,22 +166,27 @@ static __always_inline bool __kt_agg_add(struct kt_agg *agg, u64 k0, u64 k1,
 	} else {
 		ent = kt_agg_ent(agg, t, 0);
 	}
+	kt_agg_ent_add(agg, ent, value, hist);
+	return true;
+}
 
-	if (unlikely(agg->div > 1))
-		value = div64_u64(value, agg->div);
-	local_inc(&ent->count);
-	local_add(value, &ent->sum);
-	if (!hist)
-		return true;
-	if (agg->p.hist == KTRACE_HIST_LOG2) {
-		slot = kt_log2_slot(value);
-	} else if (agg->p.hist == KTRACE_HIST_LINEAR) {
-		slot = kt_linear_slot(value, agg->p.lin_min, agg->p.lin_max,
-				      agg->p.lin_step);
-	} else {
-		return true;
-	}
-	local_inc(&ent->slots[slot]);
+/*
+ * kt_agg_count_key() only where it costs no call: a keyed aggregation
+ * whose key sits in its home slot.  Returns false, having added nothing,
+ * otherwise: the caller then adds the event with kt_agg_count_key(), out
+ * of line.  For handlers whose hot path must save no registers.
+ */
+static __always_inline bool kt_agg_count_home(struct kt_agg *agg, u64 k0,
+					      u64 k1, u64 value)
+{
+	struct kt_agg_ent *ent;
+
+	if (unlikely(!agg->p.capacity))
+		return false;
+	ent = kt_agg_home(agg, kt_agg_this_table(agg), k0, k1);
+	if (unlikely(!ent))
+		return false;
+	kt_agg_ent_add(agg, ent, value, false);
 	return true;
 }
 

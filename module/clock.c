@@ -53,6 +53,9 @@ void kt_cycles_init(void)
 	/* Cycles per millisecond to nanoseconds per millisecond. */
 	clocks_calc_mult_shift(&kt_cycles_mult, &kt_cycles_shift,
 			       tsc_khz, NSEC_PER_MSEC, KT_CYCLES_MAX_MS);
+	/* kt_tsc_ns() multiplies by halves: it needs a shift of 32 or less. */
+	if (kt_cycles_shift > 32)
+		return;
 	kt_cycles_per_ms = tsc_khz;
 	static_branch_enable(&kt_cycles_tsc);
 }

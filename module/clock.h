@@ -89,7 +89,19 @@ extern u64 kt_cycles_per_ms;
 /* Nanoseconds in @cycles of the TSC. */
 static __always_inline u64 kt_tsc_ns(u64 cycles)
 {
-	return mul_u64_u32_shr(cycles, kt_cycles_mult, kt_cycles_shift);
+	u32 hi = cycles >> 32;
+	u64 ns;
+
+	/*
+	 * mul_u64_u32_shr() by halves, as math64.h does without 128-bit
+	 * integers: a 128-bit product makes gcc realign the stack of every
+	 * handler that inlines this.  kt_cycles_init() keeps the shift at
+	 * 32 or less.
+	 */
+	ns = mul_u32_u32((u32)cycles, kt_cycles_mult) >> kt_cycles_shift;
+	if (unlikely(hi))
+		ns += mul_u32_u32(hi, kt_cycles_mult) << (32 - kt_cycles_shift);
+	return ns;
 }
 
 static __always_inline u64 kt_cycles(void)
@@ -108,6 +120,27 @@ static __always_inline u64 kt_cycles_since(u64 start)
 }
 
 /* CLOCK_MONOTONIC ns for a record; preemption disabled. */
+/*
+ * Whether kt_cycles() reads the TSC.  A handler that must not make a
+ * call on its hot path tests this once and then reads the TSC itself,
+ * with kt_tsc() and kt_tsc_since(), leaving the kernel clock to a copy
+ * out of line.
+ */
+static __always_inline bool kt_cycles_fast(void)
+{
+	return static_branch_likely(&kt_cycles_tsc);
+}
+
+static __always_inline u64 kt_tsc(void)
+{
+	return rdtsc_ordered();
+}
+
+static __always_inline u64 kt_tsc_since(u64 start)
+{
+	return kt_tsc_ns(rdtsc_ordered() - start);
+}
+
 static __always_inline u64 kt_stamp(void)
 {
 	const struct kt_stamp_anchor *a;
@@ -124,6 +157,22 @@ static __always_inline u64 kt_stamp(void)
 	return kt_stamp_hold(s, a->ns + kt_tsc_ns(d));
 }
 #else
+static __always_inline bool kt_cycles_fast(void)
+{
+	return false;
+}
+
+/* Never called without a TSC: kt_cycles_fast() is false. */
+static __always_inline u64 kt_tsc(void)
+{
+	return kt_clock();
+}
+
+static __always_inline u64 kt_tsc_since(u64 start)
+{
+	return kt_clock() - start;
+}
+
 static __always_inline u64 kt_cycles(void)
 {
 	return kt_clock();

@@ -34,6 +34,23 @@ void kt_filter_fini(struct kt_filter *f);
 /* The comm and cgroup filters, out of line: see kt_filter_task(). */
 bool kt_filter_task_named(const struct kt_filter *f, struct task_struct *task);
 
+/* Whether @f has a comm or cgroup filter: one that costs a call. */
+static inline bool kt_filter_named(const struct kt_filter *f)
+{
+	return f->flags & (KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP);
+}
+
+/* Whether @task passes the pid and tgid filters of @f: two compares. */
+static inline bool kt_filter_task_ids(const struct kt_filter *f,
+				      struct task_struct *task)
+{
+	u64 flags = f->flags;
+
+	if ((flags & KTRACE_ENABLE_PID) && task->pid != f->pid)
+		return false;
+	return !(flags & KTRACE_ENABLE_TGID) || task->tgid == f->tgid;
+}
+
 /*
  * Whether @task passes the task filters of @f (pid, tgid, comm, cgroup).
  * Inline for what every handler runs on every event: no filter, or a pid
@@ -42,17 +59,11 @@ bool kt_filter_task_named(const struct kt_filter *f, struct task_struct *task);
 static inline bool kt_filter_task(const struct kt_filter *f,
 				  struct task_struct *task)
 {
-	u64 flags = f->flags;
-
-	if (!(flags & ~KTRACE_ENABLE_DEV))
+	if (!(f->flags & ~KTRACE_ENABLE_DEV))
 		return true;
-	if ((flags & KTRACE_ENABLE_PID) && task->pid != f->pid)
+	if (!kt_filter_task_ids(f, task))
 		return false;
-	if ((flags & KTRACE_ENABLE_TGID) && task->tgid != f->tgid)
-		return false;
-	if (flags & (KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP))
-		return kt_filter_task_named(f, task);
-	return true;
+	return !kt_filter_named(f) || kt_filter_task_named(f, task);
 }
 
 static inline bool kt_filter_dev(const struct kt_filter *f, u32 dev)

@@ -229,3 +229,16 @@ void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data)
 	tracepoint_synchronize_unregister();
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_tp_unregister);
+
+struct ktrace_rec *kt_inst_reserve_slow(struct kt_inst *inst, u32 len,
+					u16 type)
+{
+	struct ktrace_rec *rec;
+	enum kt_drop drop;
+
+	rec = kt_ring_reserve_slow(kt_ring_this_cpu(inst->rings), len, type,
+				   inst->id, &drop);
+	if (!rec)
+		this_cpu_inc(inst->stats->drop_ring[drop]);
+	return rec;
+}

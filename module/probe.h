@@ -143,11 +143,21 @@ int kt_tp_register(struct kt_tp_hook *hooks, unsigned int n, void *data);
 void kt_tp_unregister(struct kt_tp_hook *hooks, unsigned int n, void *data);
 
 /* Counts a hit; returns a start time when this hit is timed, else 0. */
+/* Whether the @n-th hit on a CPU is timed: see struct ktrace_stats. */
+static __always_inline bool kt_hit_timed(u64 n)
+{
+	return !(n % KTRACE_STATS_TIME_SAMPLE);
+}
+
+/* kt_hit_begin() for the @n-th hit on this CPU, counted by the caller. */
+static inline u64 kt_hit_counted(u64 n)
+{
+	return kt_hit_timed(n) ? local_clock() : 0;
+}
+
 static inline u64 kt_hit_begin(struct kt_inst *inst)
 {
-	u64 n = this_cpu_add_return(inst->stats->hits, 1);
-
-	return n % KTRACE_STATS_TIME_SAMPLE ? 0 : local_clock();
+	return kt_hit_counted(this_cpu_add_return(inst->stats->hits, 1));
 }
 
 static inline void kt_hit_end(struct kt_inst *inst, u64 t0)
@@ -187,18 +197,21 @@ static __always_inline void kt_inst_count_key(struct kt_inst *inst, u64 k0,
 	kt_inst_tally(inst, kt_agg_count_key(inst->agg, k0, k1, value));
 }
 
+/* kt_inst_reserve() past kt_ring_reserve_fast(), out of line. */
+struct ktrace_rec *kt_inst_reserve_slow(struct kt_inst *inst, u32 len,
+					u16 type);
+
 /* Reserves a streamed record for @inst on this CPU, counting drops. */
-static inline struct ktrace_rec *kt_inst_reserve(struct kt_inst *inst,
-						 u32 len, u16 type)
+static __always_inline struct ktrace_rec *
+kt_inst_reserve(struct kt_inst *inst, u32 len, u16 type)
 {
-	enum kt_drop drop;
 	struct ktrace_rec *rec;
 
-	rec = kt_ring_reserve(kt_ring_this_cpu(inst->rings), len, type,
-			      inst->id, &drop);
-	if (!rec)
-		this_cpu_inc(inst->stats->drop_ring[drop]);
-	return rec;
+	rec = kt_ring_reserve_fast(kt_ring_this_cpu(inst->rings), len, type,
+				   inst->id);
+	if (likely(rec))
+		return rec;
+	return kt_inst_reserve_slow(inst, len, type);
 }
 
 static inline void kt_inst_commit(struct kt_inst *inst, struct ktrace_rec *rec)

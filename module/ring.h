@@ -85,18 +85,15 @@ static inline u64 kt_ring_pending(struct kt_ring *ring)
 }
 
 /*
- * Reserves a record of len bytes (header included) on @ring and fills its
- * header.  Returns NULL and sets *drop when the record cannot be written;
- * the drop is then counted and reported by the next LOST record.  Every
- * non-NULL reservation must be committed before the handler returns.
- *
- * Inline, because every streamed event takes it: the common case, a
- * record that fits before the end of the data area with no drop to
- * report, is one branch; anything else goes to kt_ring_reserve_slow().
+ * The common case of kt_ring_reserve(), inline, because every streamed
+ * event takes it: a record that fits before the end of the data area
+ * with no drop to report.  Returns NULL, having changed nothing, for
+ * anything else: the caller then takes kt_ring_reserve_slow().  No
+ * out-parameter, so that a handler inlining it keeps no stack slot (nor
+ * the stack protector's canary that one brings).
  */
 static __always_inline struct ktrace_rec *
-kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type, u32 id,
-		enum kt_drop *drop)
+kt_ring_reserve_fast(struct kt_ring *ring, u32 len, u16 type, u32 id)
 {
 	u64 size = ring->mask + 1, need = round_up((u64)len, KT_REC_ALIGN);
 	u64 off = ring->prod & ring->mask, used;
@@ -121,10 +118,28 @@ kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type, u32 id,
 	rec->ts_ns = kt_stamp();
 	ring->lost_written = false;
 	ring->reserved_end = ring->prod + need;
-	*drop = KT_DROP_NONE;
 	return rec;
 slow:
 	local_dec(&ring->busy);
+	return NULL;
+}
+
+/*
+ * Reserves a record of len bytes (header included) on @ring and fills its
+ * header.  Returns NULL and sets *drop when the record cannot be written;
+ * the drop is then counted and reported by the next LOST record.  Every
+ * non-NULL reservation must be committed before the handler returns.
+ */
+static __always_inline struct ktrace_rec *
+kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type, u32 id,
+		enum kt_drop *drop)
+{
+	struct ktrace_rec *rec = kt_ring_reserve_fast(ring, len, type, id);
+
+	if (likely(rec)) {
+		*drop = KT_DROP_NONE;
+		return rec;
+	}
 	return kt_ring_reserve_slow(ring, len, type, id, drop);
 }
 

@@ -62,21 +62,50 @@ static void kt_sc_lost(struct kt_probe *probe, struct task_struct *task)
 	}
 }
 
+/* Keeps the start of current's call @id in this CPU's slot. */
+static __always_inline void kt_sc_start(struct kt_probe *probe, long id,
+					const bool tsc)
+{
+	struct kt_sc_priv *priv = probe->priv;
+	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+
+	st->cycles = tsc ? kt_tsc() : kt_cycles();
+	st->gen = READ_ONCE(probe->gen);
+	st->nr = id;
+	st->task = current;
+}
+
+/* sys_enter from instance @inst on, the general case: see below. */
+static noinline void kt_sc_enter_from(struct kt_probe *probe,
+				      struct kt_inst *inst, long id)
+{
+	list_for_each_entry_from_rcu(inst, &probe->insts, node) {
+		if (kt_filter_task(&inst->filter, current)) {
+			kt_sc_start(probe, id, false);
+			return;
+		}
+	}
+}
+
+/*
+ * Only tasks some instance records take a slot.  The hot path makes no
+ * call, so the handler saves no registers: a pid or tgid filter is two
+ * compares, and the TSC is read inline.  A comm or cgroup filter, or the
+ * kernel clock, takes the general path out of line.
+ */
 static void kt_sc_on_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct kt_probe *probe = data;
-	struct kt_sc_priv *priv = probe->priv;
-	struct kt_sc_start *st;
 	struct kt_inst *inst;
 
-	/* Only tasks some instance records take a slot. */
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
-		if (kt_filter_task(&inst->filter, current)) {
-			st = this_cpu_ptr(priv->cpu);
-			st->cycles = kt_cycles();
-			st->gen = READ_ONCE(probe->gen);
-			st->nr = id;
-			st->task = current;
+		if (unlikely(kt_filter_named(&inst->filter) ||
+			     !kt_cycles_fast())) {
+			kt_sc_enter_from(probe, inst, id);
+			return;
+		}
+		if (kt_filter_task_ids(&inst->filter, current)) {
+			kt_sc_start(probe, id, true);
 			return;
 		}
 	}
@@ -113,70 +142,175 @@ static __always_inline void kt_sc_key(const struct kt_inst *inst, long nr,
 }
 
 /*
- * Counts the call of current that took @delta ns for each instance.  An
- * instance counts it if enabled before the call entered: by the probe's
- * enable count @gen at entry for a start from the slot, by the kernel
- * clock @start for one from the pid table; the other is U64_MAX.  Both
- * 0: no start was seen.
+ * A call of current that ended, @delta ns after it entered.  An instance
+ * counts it if enabled before the call entered: by the probe's enable
+ * count @gen at entry for a start from the slot, by the kernel clock
+ * @start for one from the pid table; the other is U64_MAX.  Both 0: no
+ * start was seen.
  */
-static __always_inline void kt_sc_count(struct kt_probe *probe, long nr,
-					u64 delta, long ret, u64 gen,
-					u64 start)
+struct kt_sc_call {
+	long nr;
+	long ret;
+	u64 delta;
+	u64 gen;
+	u64 start;
+};
+
+/*
+ * Counts call @c for @inst.  @hit: 0, or the number of the hit on this
+ * CPU that kt_sc_count_fast() counted already before it gave up.
+ */
+static void kt_sc_count_one(struct kt_inst *inst, const struct kt_sc_call *c,
+			    u64 hit)
 {
-	struct kt_inst *inst;
 	u64 k0, k1, t0;
 
-	list_for_each_entry_rcu(inst, &probe->insts, node) {
-		if (unlikely(!kt_filter_task(&inst->filter, current))) {
-			t0 = kt_hit_begin(inst);
-			this_cpu_inc(inst->stats->filtered);
-			kt_hit_end(inst, t0);
-			continue;
-		}
-		/* Entered before this instance was enabled: not a hit. */
-		if (unlikely(gen < inst->enabled_gen ||
-			     start < inst->enabled_clock)) {
-			this_cpu_inc(inst->stats->drop_no_start);
-			continue;
-		}
-		t0 = kt_hit_begin(inst);
-		if (unlikely(inst->opts & KTRACE_SYSCOUNT_FAILED) && ret >= 0) {
-			this_cpu_inc(inst->stats->filtered);
-		} else {
-			kt_sc_key(inst, nr, &k0, &k1);
-			kt_inst_count_key(inst, k0, k1, delta);
-		}
+	if (unlikely(!kt_filter_task(&inst->filter, current))) {
+		t0 = hit ? kt_hit_counted(hit) : kt_hit_begin(inst);
+		this_cpu_inc(inst->stats->filtered);
 		kt_hit_end(inst, t0);
+		return;
+	}
+	/* Entered before this instance was enabled: not a hit. */
+	if (unlikely(c->gen < inst->enabled_gen ||
+		     c->start < inst->enabled_clock)) {
+		this_cpu_inc(inst->stats->drop_no_start);
+		return;
+	}
+	t0 = hit ? kt_hit_counted(hit) : kt_hit_begin(inst);
+	if (unlikely(inst->opts & KTRACE_SYSCOUNT_FAILED) && c->ret >= 0) {
+		this_cpu_inc(inst->stats->filtered);
+	} else {
+		kt_sc_key(inst, c->nr, &k0, &k1);
+		kt_inst_count_key(inst, k0, k1, c->delta);
+	}
+	kt_hit_end(inst, t0);
+}
+
+/* Counts call @c for each instance from @inst on; see kt_sc_count_one(). */
+static void kt_sc_count_all(struct kt_inst *inst, const struct kt_sc_call *c,
+			    u64 hit)
+{
+	struct kt_probe *probe = inst->probe;
+
+	list_for_each_entry_from_rcu(inst, &probe->insts, node) {
+		kt_sc_count_one(inst, c, hit);
+		hit = 0;
 	}
 }
 
+/* The general case of kt_sc_on_exit(), out of line, from @inst on. */
+static noinline void kt_sc_count_from(struct kt_inst *inst, long nr, long ret,
+				      u64 delta, u64 gen, u64 hit)
+{
+	struct kt_sc_call c = {
+		.nr = nr, .ret = ret, .delta = delta, .gen = gen,
+		.start = U64_MAX,
+	};
+
+	kt_sc_count_all(inst, &c, hit);
+}
+
+/*
+ * kt_sc_count_one() for a start from the slot, in the common case only:
+ * a pid or tgid filter or none, a key in its home slot, a hit that is not
+ * timed.  Inline and without a call, so that the handler saves no
+ * registers.  Returns false when it did not count the call: then *@hit
+ * is 0, or the number of the hit it counted already.
+ */
+static __always_inline bool kt_sc_count_fast(struct kt_inst *inst, long nr,
+					     u64 delta, u64 gen, u64 *hit)
+{
+	u64 k0;
+
+	if (unlikely(kt_filter_named(&inst->filter) ||
+		     !kt_filter_task_ids(&inst->filter, current) ||
+		     gen < inst->enabled_gen))
+		return false;
+	*hit = this_cpu_add_return(inst->stats->hits, 1);
+	if (unlikely(kt_hit_timed(*hit) || inst->key == KTRACE_KEY_COMM ||
+		     (inst->opts & KTRACE_SYSCOUNT_FAILED)))
+		return false;
+	k0 = inst->key == KTRACE_KEY_TGID ? (u64)current->tgid : (u64)nr;
+	if (unlikely(!kt_agg_count_home(inst->agg, k0, 0, delta)))
+		return false;
+	this_cpu_inc(inst->stats->recorded);
+	return true;
+}
+
+/* A call switched out mid-way: its start is in the pid table, if any. */
+static noinline void kt_sc_exit_moved(struct kt_probe *probe, long ret)
+{
+	struct kt_sc_priv *priv = probe->priv;
+	struct kt_sc_call c = { .nr = -1, .ret = ret };
+	struct kt_inst *inst;
+	int s;
+
+	s = kt_pidtab_find(&priv->tab, current->pid);
+	if (s >= 0) {
+		c.start = READ_ONCE(priv->tab.ts[s]);
+		c.nr = (long)READ_ONCE(priv->tab.val[s]);
+		kt_pidtab_release(&priv->tab, s);
+		c.delta = kt_clock() - c.start;
+		if ((s64)c.delta < 0)
+			c.delta = 0;
+		c.gen = U64_MAX;
+	}
+	inst = list_first_or_null_rcu(&probe->insts, struct kt_inst, node);
+	if (inst)
+		kt_sc_count_all(inst, &c, 0);
+}
+
+/* A call that entered on this CPU and never left it, on the kernel clock. */
+static noinline void kt_sc_exit_clock(struct kt_probe *probe,
+				      struct kt_sc_start *st, long ret)
+{
+	struct kt_sc_call c = {
+		.nr = st->nr, .ret = ret, .delta = kt_cycles_since(st->cycles),
+		.gen = st->gen, .start = U64_MAX,
+	};
+	struct kt_inst *inst;
+
+	inst = list_first_or_null_rcu(&probe->insts, struct kt_inst, node);
+	if (inst)
+		kt_sc_count_all(inst, &c, 0);
+}
+
+/*
+ * The hot path: a call that entered on this CPU and never left it, timed
+ * in cycles, counted inline for the first instance in the common case;
+ * everything else goes out of line by a tail call.
+ */
 static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 {
 	struct kt_probe *probe = data;
 	struct kt_sc_priv *priv = probe->priv;
 	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
-	u64 delta, start;
-	long nr;
-	int s;
+	struct kt_inst *inst;
+	u64 delta, hit = 0;
 
-	if (likely(st->task == current)) {
-		/* Entered on this CPU, never switched out: in cycles. */
-		st->task = NULL;
-		delta = kt_cycles_since(st->cycles);
-		kt_sc_count(probe, st->nr, delta, ret, st->gen, U64_MAX);
+	if (unlikely(st->task != current)) {
+		kt_sc_exit_moved(probe, ret);
 		return;
 	}
-	s = kt_pidtab_find(&priv->tab, current->pid);
-	if (s < 0) {
-		kt_sc_count(probe, -1, 0, ret, 0, 0);
+	st->task = NULL;
+	if (unlikely(!kt_cycles_fast())) {
+		kt_sc_exit_clock(probe, st, ret);
 		return;
 	}
-	start = READ_ONCE(priv->tab.ts[s]);
-	nr = (long)READ_ONCE(priv->tab.val[s]);
-	kt_pidtab_release(&priv->tab, s);
-	delta = kt_clock() - start;
-	kt_sc_count(probe, nr, (s64)delta > 0 ? delta : 0, ret, U64_MAX,
-		    start);
+	delta = kt_tsc_since(st->cycles);
+	inst = list_first_or_null_rcu(&probe->insts, struct kt_inst, node);
+	if (unlikely(!inst))
+		return;
+	if (unlikely(!kt_sc_count_fast(inst, st->nr, delta, st->gen, &hit))) {
+		kt_sc_count_from(inst, st->nr, ret, delta, st->gen, hit);
+		return;
+	}
+	/* inst->probe, not probe: one register less to keep. */
+	inst = list_next_or_null_rcu(&inst->probe->insts, &inst->node,
+				     struct kt_inst, node);
+	if (unlikely(inst))
+		kt_sc_count_from(inst, st->nr, ret, delta, st->gen, 0);
 }
 
 /* @p, current, exits: exit and exit_group leave a start behind. */

@@ -114,6 +114,42 @@ else
 fi
 expect_eq "-p: only that process's $N getppid calls" $N "$(count_of getppid)"
 
+# Two instances at once, pid-filtered: the first instance is counted
+# inline, the second after it; each counts only its own process, and -x
+# only the failed calls.
+rm -f /tmp/sc.go
+sh -c "while [ ! -f /tmp/sc.go ]; do sleep 0.1; done; exec sysloop $N" &
+tpid=$!
+sh -c "while [ ! -f /tmp/sc.go ]; do sleep 0.1; done; exec failcalls $K" &
+fpid=$!
+out2=/tmp/sc2.out
+rm -f $out2
+if start_traced "-p $tpid"; then
+	ktracectl enable syscount -x -p $fpid > $out2 2>&1 &
+	pid2=$!
+	wait_for "$HEADER" $out2
+	touch /tmp/sc.go
+	wait $tpid
+	wait $fpid
+	kill -INT $pid2
+	wait $pid2
+	stop_traced
+else
+	touch /tmp/sc.go
+	wait $tpid
+	wait $fpid
+fi
+expect_eq "two instances: the first counts its process's $N getppid calls" \
+	$N "$(count_of getppid)"
+expect_eq "two instances: the first counts no close" 0 "$(count_of close)"
+out1=$out
+out=$out2
+expect_eq "two instances: the second (-x) counts $K failed close calls" \
+	$K "$(count_of close)"
+expect_eq "two instances: the second counts no getppid" 0 \
+	"$(count_of getppid)"
+out=$out1
+
 # Interval mode: -i 1 -d 5 ends by itself; the intervals add up.
 rm -f $out
 ktracectl enable syscount -c sysloop -i 1 -d 5 > $out 2>&1 &
