@@ -141,20 +141,38 @@ static __always_inline u64 kt_tsc_since(u64 start)
 	return kt_tsc_ns(rdtsc_ordered() - start);
 }
 
-static __always_inline u64 kt_stamp(void)
+/*
+ * kt_stamp() where it costs no call: with the TSC, from an anchor under a
+ * millisecond old.  Returns false, having changed nothing, otherwise.
+ */
+static __always_inline bool kt_stamp_fast(u64 *stamp)
 {
 	const struct kt_stamp_anchor *a;
 	struct kt_stamp_cpu *s;
 	u64 d;
 
-	s = this_cpu_ptr(&kt_stamp_cpu);
 	if (!static_branch_likely(&kt_cycles_tsc))
-		return kt_stamp_hold(s, kt_clock());
+		return false;
+	s = this_cpu_ptr(&kt_stamp_cpu);
 	a = &s->a[READ_ONCE(s->idx) & 1];
 	d = rdtsc_ordered() - a->cycles;
 	if (unlikely(d >= kt_cycles_per_ms))
-		return kt_stamp_renew(s);
-	return kt_stamp_hold(s, a->ns + kt_tsc_ns(d));
+		return false;
+	*stamp = kt_stamp_hold(s, a->ns + kt_tsc_ns(d));
+	return true;
+}
+
+static __always_inline u64 kt_stamp(void)
+{
+	struct kt_stamp_cpu *s;
+	u64 stamp;
+
+	if (likely(kt_stamp_fast(&stamp)))
+		return stamp;
+	s = this_cpu_ptr(&kt_stamp_cpu);
+	if (!static_branch_likely(&kt_cycles_tsc))
+		return kt_stamp_hold(s, kt_clock());
+	return kt_stamp_renew(s);
 }
 #else
 static __always_inline bool kt_cycles_fast(void)
@@ -181,6 +199,11 @@ static __always_inline u64 kt_cycles(void)
 static __always_inline u64 kt_cycles_since(u64 start)
 {
 	return kt_clock() - start;
+}
+
+static __always_inline bool kt_stamp_fast(u64 *stamp)
+{
+	return false;
 }
 
 static __always_inline u64 kt_stamp(void)

@@ -12,6 +12,7 @@
 
 #include <linux/list.h>
 #include <linux/percpu.h>
+#include <linux/rculist.h>
 #include <linux/sched/clock.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
@@ -195,6 +196,13 @@ static __always_inline void kt_inst_count_key(struct kt_inst *inst, u64 k0,
 					      u64 k1, u64 value)
 {
 	kt_inst_tally(inst, kt_agg_count_key(inst->agg, k0, k1, value));
+}
+
+/* The instance after @inst on its probe, or NULL; in a handler. */
+static __always_inline struct kt_inst *kt_inst_next(struct kt_inst *inst)
+{
+	return list_next_or_null_rcu(&inst->probe->insts, &inst->node,
+				     struct kt_inst, node);
 }
 
 /* kt_inst_reserve() past kt_ring_reserve_fast(), out of line. */

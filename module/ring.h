@@ -88,7 +88,8 @@ static inline u64 kt_ring_pending(struct kt_ring *ring)
  * The common case of kt_ring_reserve(), inline, because every streamed
  * event takes it: a record that fits before the end of the data area
  * with no drop to report.  Returns NULL, having changed nothing, for
- * anything else: the caller then takes kt_ring_reserve_slow().  No
+ * anything else (and for a stamp that needs a renewal, once a
+ * millisecond): the caller then takes kt_ring_reserve_slow().  No
  * out-parameter, so that a handler inlining it keeps no stack slot (nor
  * the stack protector's canary that one brings).
  */
@@ -96,7 +97,7 @@ static __always_inline struct ktrace_rec *
 kt_ring_reserve_fast(struct kt_ring *ring, u32 len, u16 type, u32 id)
 {
 	u64 size = ring->mask + 1, need = round_up((u64)len, KT_REC_ALIGN);
-	u64 off = ring->prod & ring->mask, used;
+	u64 off = ring->prod & ring->mask, used, stamp;
 	struct ktrace_rec *rec;
 	bool slow;
 
@@ -107,7 +108,8 @@ kt_ring_reserve_fast(struct kt_ring *ring, u32 len, u16 type, u32 id)
 	slow = (len < sizeof(*rec)) | (need > size) | (off + need > size) |
 	       (used > size - need) |
 	       (local_read(&ring->lost_sum) != ring->reported_sum);
-	if (unlikely(slow))
+	/* A stamp that needs a call (once a millisecond) is slow too. */
+	if (unlikely(slow || !kt_stamp_fast(&stamp)))
 		goto slow;
 	rec = (struct ktrace_rec *)(ring->data + off);
 	rec->len = len;
@@ -115,7 +117,7 @@ kt_ring_reserve_fast(struct kt_ring *ring, u32 len, u16 type, u32 id)
 	rec->flags = 0;
 	rec->cpu = ring->cpu;
 	rec->id = id;
-	rec->ts_ns = kt_stamp();
+	rec->ts_ns = stamp;
 	ring->lost_written = false;
 	ring->reserved_end = ring->prod + need;
 	return rec;
@@ -143,14 +145,16 @@ kt_ring_reserve(struct kt_ring *ring, u32 len, u16 type, u32 id,
 	return kt_ring_reserve_slow(ring, len, type, id, drop);
 }
 
-/* Publishes the record kt_ring_reserve() returned; wakes at watermark. */
-static __always_inline void kt_ring_commit(struct kt_ring *ring,
-					   struct ktrace_rec *rec)
+/*
+ * Publishes a record from kt_ring_reserve_fast(), which never writes a
+ * LOST record, without a call: returns true when the record took the
+ * ring to its watermark, and the caller must then kt_ring_wake() it.
+ * One read drains it all, so a reader is woken once per crossing.
+ */
+static __always_inline bool kt_ring_commit_fast(struct kt_ring *ring)
 {
 	u64 end = ring->reserved_end, before, after;
 
-	if (unlikely(ring->lost_written))
-		kt_ring_commit_lost(ring);
 	before = kt_ring_pending(ring);
 	/* Pairs with the reader's load-acquire of producer_pos. */
 	smp_store_release(&ring->ctl->producer_pos, end);
@@ -158,11 +162,23 @@ static __always_inline void kt_ring_commit(struct kt_ring *ring,
 	ring->prod = end;
 	ring->records++;
 	WRITE_ONCE(ring->ctl->records, ring->records);
-
-	/* Woken when it reaches the watermark; one read drains it all. */
-	if (unlikely(before < ring->wm && after >= ring->wm))
-		irq_work_queue(&ring->wakeup);
 	local_dec(&ring->busy);
+	return unlikely(before < ring->wm && after >= ring->wm);
+}
+
+static inline void kt_ring_wake(struct kt_ring *ring)
+{
+	irq_work_queue(&ring->wakeup);
+}
+
+/* Publishes the record kt_ring_reserve() returned; wakes at watermark. */
+static __always_inline void kt_ring_commit(struct kt_ring *ring,
+					   struct ktrace_rec *rec)
+{
+	if (unlikely(ring->lost_written))
+		kt_ring_commit_lost(ring);
+	if (kt_ring_commit_fast(ring))
+		kt_ring_wake(ring);
 }
 
 /* This CPU's ring; preemption disabled, as in every handler. */

@@ -306,9 +306,7 @@ static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 		kt_sc_count_from(inst, st->nr, ret, delta, st->gen, hit);
 		return;
 	}
-	/* inst->probe, not probe: one register less to keep. */
-	inst = list_next_or_null_rcu(&inst->probe->insts, &inst->node,
-				     struct kt_inst, node);
+	inst = kt_inst_next(inst);
 	if (unlikely(inst))
 		kt_sc_count_from(inst, st->nr, ret, delta, st->gen, 0);
 }
