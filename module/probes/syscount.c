@@ -265,15 +265,12 @@ static noinline void kt_sc_exit_moved(struct kt_probe *probe, long ret)
 static noinline void kt_sc_exit_clock(struct kt_probe *probe,
 				      struct kt_sc_start *st, long ret)
 {
-	struct kt_sc_call c = {
-		.nr = st->nr, .ret = ret, .delta = kt_cycles_since(st->cycles),
-		.gen = st->gen, .start = U64_MAX,
-	};
 	struct kt_inst *inst;
 
 	inst = list_first_or_null_rcu(&probe->insts, struct kt_inst, node);
 	if (inst)
-		kt_sc_count_all(inst, &c, 0);
+		kt_sc_count_from(inst, st->nr, ret, kt_cycles_since(st->cycles),
+				 st->gen, 0);
 }
 
 /*
