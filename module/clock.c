@@ -89,11 +89,6 @@ u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 	return ns;
 }
 EXPORT_SYMBOL_FOR_KUNIT(kt_stamp_renew);
-
-bool kt_cycles_are_tsc(void)
-{
-	return static_branch_likely(&kt_cycles_tsc);
-}
 #else
 void kt_cycles_init(void)
 {
@@ -103,10 +98,10 @@ u64 kt_stamp_renew(struct kt_stamp_cpu *s)
 {
 	return kt_stamp_hold(s, kt_clock());
 }
+#endif
 
 bool kt_cycles_are_tsc(void)
 {
-	return false;
+	return kt_cycles_fast();
 }
-#endif
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_are_tsc);

@@ -104,22 +104,6 @@ static __always_inline u64 kt_tsc_ns(u64 cycles)
 	return ns;
 }
 
-static __always_inline u64 kt_cycles(void)
-{
-	if (static_branch_likely(&kt_cycles_tsc))
-		return rdtsc_ordered();
-	return kt_clock();
-}
-
-/* Nanoseconds since @start, a kt_cycles() of this CPU: one branch. */
-static __always_inline u64 kt_cycles_since(u64 start)
-{
-	if (static_branch_likely(&kt_cycles_tsc))
-		return kt_tsc_ns(rdtsc_ordered() - start);
-	return kt_clock() - start;
-}
-
-/* CLOCK_MONOTONIC ns for a record; preemption disabled. */
 /*
  * Whether kt_cycles() reads the TSC.  A handler that must not make a
  * call on its hot path tests this once and then reads the TSC itself,
@@ -191,16 +175,6 @@ static __always_inline u64 kt_tsc_since(u64 start)
 	return kt_clock() - start;
 }
 
-static __always_inline u64 kt_cycles(void)
-{
-	return kt_clock();
-}
-
-static __always_inline u64 kt_cycles_since(u64 start)
-{
-	return kt_clock() - start;
-}
-
 static __always_inline bool kt_stamp_fast(u64 *stamp)
 {
 	return false;
@@ -211,6 +185,18 @@ static __always_inline u64 kt_stamp(void)
 	return kt_stamp_hold(this_cpu_ptr(&kt_stamp_cpu), kt_clock());
 }
 #endif
+
+/* kt_tsc() with a usable TSC, else kt_clock(). */
+static __always_inline u64 kt_cycles(void)
+{
+	return kt_cycles_fast() ? kt_tsc() : kt_clock();
+}
+
+/* Nanoseconds since @start, a kt_cycles() of this CPU: one branch. */
+static __always_inline u64 kt_cycles_since(u64 start)
+{
+	return kt_cycles_fast() ? kt_tsc_since(start) : kt_clock() - start;
+}
 
 /* @start, a kt_cycles() of this CPU, on the kt_clock() of every CPU. */
 static inline u64 kt_cycles_clock(u64 start)
