@@ -7,7 +7,8 @@
 # and the raw_tp one.  A stalled reader on a one-page ring: every record
 # delivered or counted as dropped, on each CPU too (-v's ledger), the
 # LOST reports adding up to the dropped.  Then, with the module loaded,
-# both backends at once over the same run: the same records.  And
+# both backends at once over the same run: the same records, and the
+# same for 32-bit system calls where the kernel has IA32 emulation.  And
 # doctor's line for sys_enter.
 . /ktrace/tap.sh
 
@@ -258,6 +259,46 @@ expect_eq "cross-check: its $N getppid() with their arguments" $N \
 check "cross-check: the same $T records (pid, comm, nr, args)" \
 	cmp -s /tmp/se.mod /tmp/se.bpf
 diff /tmp/se.mod /tmp/se.bpf | head -5 | sed 's/^/# /'
+
+# 32-bit system calls (int $0x80), where the kernel has IA32 emulation:
+# both backends record the 32-bit number (getppid is 64 there) and the
+# arguments from ebx, ecx, edx, esi, edi and ebp.
+NR32_GETPPID=64
+json_getppid32()
+{
+	grep -c "\"nr\":$NR32_GETPPID,\"args\":\[[0-9]*,$ARGS_JSON\]" "$1"
+}
+if $SYSLOOP -32 1 2>/dev/null; then
+	spawn "-32 $N"
+	if start $out $out.err --backend module enable sys_enter -j -b 256 -c sysloop; then
+		mpid=$pid
+		if start $out2 $out2.err --backend bpf enable sys_enter -j -b 256 -c sysloop; then
+			go
+			stop $pid
+		else
+			go
+		fi
+		stop $mpid
+	else
+		go
+	fi
+	rec_fields $out > /tmp/se.mod
+	rec_fields $out2 > /tmp/se.bpf
+	expect_eq "32-bit: the module records $N getppid() as nr $NR32_GETPPID with their arguments" \
+		$N "$(json_getppid32 /tmp/se.mod)"
+	expect_eq "32-bit: so does the BPF program" $N "$(json_getppid32 /tmp/se.bpf)"
+	check "32-bit: the same records in both" cmp -s /tmp/se.mod /tmp/se.bpf
+	diff /tmp/se.mod /tmp/se.bpf | head -5 | sed 's/^/# /'
+	export KTRACE_BPF_RAW_TP=1
+	se $out "-v -j -b 256 -c sysloop" "-32 $N"
+	unset KTRACE_BPF_RAW_TP
+	check "32-bit, raw_tp fallback: raw_tp program loaded" \
+		grep -q "bpf: sys_enter: raw_tp" $out.err
+	expect_eq "32-bit, raw_tp fallback: $N getppid() as nr $NR32_GETPPID with their arguments" \
+		$N "$(json_getppid32 $out)"
+else
+	skip "32-bit system calls: this kernel has no IA32 emulation"
+fi
 
 check "rmmod" rmmod ktrace
 tap_end
