@@ -230,27 +230,36 @@ grep '^  sys_enter ' $out | sed 's/^/# /'
 check "doctor with ktrace.ko: sys_enter in both" \
 	grep -q '^  sys_enter  *yes  *yes  *bpf$' $out
 
-# Both backends at once over the same run: the same records, all six
-# arguments, told apart from the time and CPU.
-spawn $N
-if start $out $out.err --backend module enable sys_enter -j -b 256 -c sysloop; then
-	mpid=$pid
-	if start $out2 $out2.err --backend bpf enable sys_enter -j -b 256 -c sysloop; then
-		go
-		stop $pid
-	else
-		go
-	fi
-	stop $mpid
-else
-	go
-fi
 rec_fields()
 {
 	grep '"type":"event"' "$1" | sed 's/.*"cpu":[0-9]*,//' | sort
 }
-rec_fields $out > /tmp/se.mod
-rec_fields $out2 > /tmp/se.bpf
+
+# both "sysloop ARGS": sys_enter -c sysloop through both backends at once
+# over one sysloop; each one's records, without the time and CPU that
+# tell them apart, sorted in /tmp/se.mod and /tmp/se.bpf.
+both()
+{
+	spawn "$1"
+	if start $out $out.err --backend module enable sys_enter -j -b 256 -c sysloop; then
+		mpid=$pid
+		if start $out2 $out2.err --backend bpf enable sys_enter -j -b 256 -c sysloop; then
+			go
+			stop $pid
+		else
+			go
+		fi
+		stop $mpid
+	else
+		go
+	fi
+	rec_fields $out > /tmp/se.mod
+	rec_fields $out2 > /tmp/se.bpf
+}
+
+# Both backends at once over the same run: the same records, all six
+# arguments.
+both $N
 echo "# module $(wc -l < /tmp/se.mod) records, bpf $(wc -l < /tmp/se.bpf)"
 expect_eq "cross-check: the module streams the $T system calls" $T \
 	"$(wc -l < /tmp/se.mod)"
@@ -269,21 +278,7 @@ json_getppid32()
 	grep -c "\"nr\":$NR32_GETPPID,\"args\":\[[0-9]*,$ARGS_JSON\]" "$1"
 }
 if $SYSLOOP -32 1 2>/dev/null; then
-	spawn "-32 $N"
-	if start $out $out.err --backend module enable sys_enter -j -b 256 -c sysloop; then
-		mpid=$pid
-		if start $out2 $out2.err --backend bpf enable sys_enter -j -b 256 -c sysloop; then
-			go
-			stop $pid
-		else
-			go
-		fi
-		stop $mpid
-	else
-		go
-	fi
-	rec_fields $out > /tmp/se.mod
-	rec_fields $out2 > /tmp/se.bpf
+	both "-32 $N"
 	expect_eq "32-bit: the module records $N getppid() as nr $NR32_GETPPID with their arguments" \
 		$N "$(json_getppid32 /tmp/se.mod)"
 	expect_eq "32-bit: so does the BPF program" $N "$(json_getppid32 /tmp/se.bpf)"
