@@ -27,11 +27,13 @@
  *
  * At once only if the reader runs SCHED_FIFO, as perf record -r runs
  * perf: the two rings' readers do, the producer does not.  Under CFS a
- * woken reader in this guest was measured running late, finding up to
- * 5.4 times the wakeup mark waiting in the ring (median 1.9, over 15
- * trials; SCHED_FIFO: the mark and one record, every time), and the rate,
- * and whether a trial lost events, went more with when CFS ran the
- * reader than with the path.  trace_pipe's reader keeps CFS: trace_pipe
+ * trial's reader, a process forked for it, starts with a virtual runtime
+ * ahead of the busy producer's, and for its first twenty or so wakeups
+ * does not preempt it: it was measured finding up to 5.4 times the
+ * wakeup mark waiting in the ring (after the twentieth wakeup the mark
+ * and one record, as under SCHED_FIFO from the first).  Near the ring's
+ * capacity that start, not the path, decided whether a trial lost
+ * events.  trace_pipe's reader keeps CFS: trace_pipe
  * wakes its reader for every event, which SCHED_FIFO would then switch
  * in for each one (measured: 2.5-3.8 k events/s, against tens of
  * thousands under CFS, where events gather while the reader waits its
