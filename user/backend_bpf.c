@@ -210,17 +210,11 @@ void bpf_pick_tp(struct bpf_program *btf, struct bpf_program *raw,
 		fprintf(stderr, "bpf: %s: %s\n", tp, typed ? "tp_btf" : "raw_tp");
 }
 
-/*
- * The ring watermark of the instance being opened, for bpf_cfg_set(): the
- * probes' open functions see only the enable request.  Set by
- * bpf_enable() around the open.
- */
-static __u32 bpf_opening_watermark;
-
-void bpf_cfg_set(struct kt_bpf_cfg *cfg, const struct ktrace_enable *en)
+void bpf_cfg_set(struct kt_bpf_cfg *cfg, const struct bpf_inst *bi,
+		 const struct ktrace_enable *en)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->wakeup_bytes = bpf_opening_watermark;
+	cfg->wakeup_bytes = bi->watermark;
 	cfg->flags = en->flags & (KTRACE_ENABLE_PID | KTRACE_ENABLE_TGID |
 				  KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP |
 				  KTRACE_ENABLE_DEV);
@@ -406,9 +400,8 @@ static int bpf_enable(struct backend *b, struct ktrace_enable *en)
 	err = bpf_check(bb, en);
 	if (err)
 		return err;
-	bpf_opening_watermark = bb->watermark;
+	bb->bi.watermark = bb->watermark;
 	err = p->open(&bb->bi, en);
-	bpf_opening_watermark = 0;
 	if (err) {
 		/* No such target, or too many: the command says so itself. */
 		if (err != -ENOENT && err != -E2BIG)

@@ -15,7 +15,7 @@ static int bl_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	/* Insert only matters with -Q, as in the module. */
 	bpf_pick_tp(skel->progs.kt_blk_insert_btf,
 		    skel->progs.kt_blk_insert_raw, "block_rq_insert", queued);

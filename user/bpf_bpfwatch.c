@@ -15,7 +15,7 @@ static int bw_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	/* Our own map reads are not what the module would see. */
 	skel->rodata->kt_bw_self = (__u32)getpid();
 	bpf_pick_tp(skel->progs.kt_bw_enter_btf,

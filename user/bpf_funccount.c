@@ -146,7 +146,7 @@ static int fc_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	/* Both attached by fc_attach(), the kprobes if kprobe_multi fails. */
 	bpf_program__set_autoload(skel->progs.kt_fc_multi, fc->multi);
 	bpf_program__set_autoattach(skel->progs.kt_fc_multi, false);

@@ -98,7 +98,7 @@ static int fl_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	bpf_program__set_autoload(skel->progs.kt_fl_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.kt_fl_fexit, fentry);
 	bpf_program__set_autoload(skel->progs.kt_fl_kprobe, !fentry);

@@ -23,7 +23,7 @@ static int ns_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	return 0;
 }
 

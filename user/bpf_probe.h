@@ -37,6 +37,8 @@ struct bpf_inst {
 	/* The probe's own state, freed on close with ->free_priv. */
 	void *priv;
 	void (*free_priv)(void *priv);
+	/* The ring watermark, in bytes, set before ->open (bpf_cfg_set()). */
+	__u32 watermark;
 };
 
 struct bpf_probe {
@@ -96,8 +98,12 @@ const struct bpf_probe *bpf_probe_at(size_t i);
  */
 bool bpf_may_trace(void);
 
-/* Fills the filters, options, key, unit and instance id from @en. */
-void bpf_cfg_set(struct kt_bpf_cfg *cfg, const struct ktrace_enable *en);
+/*
+ * Fills the filters, options, key, unit and instance id from @en, and
+ * the ring's wakeup watermark from @bi.
+ */
+void bpf_cfg_set(struct kt_bpf_cfg *cfg, const struct bpf_inst *bi,
+		 const struct ktrace_enable *en);
 
 /*
  * Whether the running kernel's BTF types tracepoint @tp (the typedef

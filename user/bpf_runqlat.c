@@ -14,7 +14,7 @@ static int rql_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	bpf_pick_tp(skel->progs.kt_rql_wakeup_btf,
 		    skel->progs.kt_rql_wakeup_raw, "sched_wakeup", true);
 	bpf_pick_tp(skel->progs.kt_rql_wakeup_new_btf,

@@ -14,7 +14,7 @@ static int sc_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	bpf_pick_tp(skel->progs.kt_sc_enter_btf,
 		    skel->progs.kt_sc_enter_raw, "sys_enter", true);
 	bpf_pick_tp(skel->progs.kt_sc_exit_btf,

@@ -14,7 +14,7 @@ static int tl_open(struct bpf_inst *bi, const struct ktrace_enable *en)
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	bpf_pick_tp(skel->progs.kt_tcp_state_btf, skel->progs.kt_tcp_state_raw,
 		    "inet_sock_set_state", true);
 	return 0;

@@ -191,7 +191,7 @@ static int uf_open(struct bpf_inst *bi, const struct ktrace_enable *en,
 	bi->skel = skel;
 	bi->sk = skel->skeleton;
 	bi->obj = skel->obj;
-	bpf_cfg_set(&skel->rodata->kt_cfg, en);
+	bpf_cfg_set(&skel->rodata->kt_cfg, bi, en);
 	bpf_program__set_autoload(skel->progs.kt_uf_entry, !count);
 	bpf_program__set_autoload(skel->progs.kt_uf_return, !count);
 	bpf_program__set_autoload(skel->progs.kt_uf_count, count);
