@@ -9,7 +9,9 @@
  * sysloop -32 N: the same calls through int $0x80, the entry of 32-bit
  * programs, as one makes them: getppid() is number 64 there, and the
  * arguments go in ebx, ecx, edx, esi, edi and ebp.  A kernel without
- * IA32 emulation kills the process with SIGSEGV at the first one.
+ * IA32 emulation kills the process with SIGSEGV at the first one, and
+ * logs a general protection fault: check for it first (the test suites
+ * look for __ia32_sys_getppid in /proc/kallsyms).
  */
 #include <errno.h>
 #include <stdio.h>
