@@ -10,8 +10,10 @@
 #      it, run sparse over its sources (scripts/sparse.sh), boot a guest,
 #      run the guest suites (TAP); on the test kernel the KUnit suites
 #      too, parsed with the kernel's kunit.py.  A guest that hangs, dies
-#      or prints a kernel problem on its console fails.  The test kernel's
-#      guest runs in the background, alongside 3 to 5, and is counted last.
+#      or prints a kernel problem on its console fails.  Every kernel's
+#      build and sparse come first; then the test kernel's guest runs in
+#      the background, alongside the other guests, 4 and 5, and is
+#      counted last.
 #   4. a real Prometheus scraping ktracectl export in a stock-6.1 guest
 #      (scripts/prometheus-check.sh)
 #   5. the overhead bench, quick (scripts/bench.sh --quick)
@@ -152,14 +154,11 @@ guest_count()
 	fi
 }
 
-# The test kernel's guest (KASAN, lockdep: the slowest by far) runs in
-# the background, on the host's second core, while the other kernels are
-# built and their guests, Prometheus and the bench smoke run on the
-# first; its results are counted at the end.  A TCG guest keeps one core
-# busy, so the two do not slow each other down.
-test_guest=""
+# Every kernel's ktrace.ko, tools and sparse first: host-side work that
+# would otherwise compete with a running guest for the CPU.
+ready=""
 for k in $KERNELS; do
-	step "guest: $k"
+	step "build: $k"
 	out=$logs/$k
 	mkdir -p "$out"
 	if ! scripts/payload.sh "$k" > "$out/payload.log" 2>&1; then
@@ -172,12 +171,22 @@ for k in $KERNELS; do
 	rc=$?
 	[ $rc -eq 0 ] || tail -n 20 "$out/sparse.log"
 	result "$k: sparse (make C=2) clean on ktrace's sources" $rc
+	ready="$ready $k"
+done
+
+# The test kernel's guest (KASAN, lockdep: the slowest by far) runs in
+# the background, on the host's second core, while the other guests,
+# Prometheus and the bench smoke run on the first; its results are
+# counted at the end.  A TCG guest keeps one core busy.
+test_guest=""
+for k in $ready; do
 	if [ "$k" = test ]; then
-		echo "(the test kernel's guest runs in the background; its results come last)"
+		step "guest: test (in the background; its results come last)"
 		guest_boot "$k" &
 		test_guest=$!
 		continue
 	fi
+	step "guest: $k"
 	guest_boot "$k"
 	guest_count "$k"
 done
