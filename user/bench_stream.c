@@ -33,11 +33,11 @@
  * wakeup mark waiting in the ring (after the twentieth wakeup the mark
  * and one record, as under SCHED_FIFO from the first).  Near the ring's
  * capacity that start, not the path, decided whether a trial lost
- * events.  trace_pipe's reader keeps CFS: trace_pipe
- * wakes its reader for every event, which SCHED_FIFO would then switch
- * in for each one (measured: 2.5-3.8 k events/s, against tens of
- * thousands under CFS, where events gather while the reader waits its
- * turn).  That choice is the one in trace_pipe's favour.
+ * events.  trace_pipe's reader keeps CFS: trace_pipe wakes its reader
+ * for every event, which SCHED_FIFO would then switch in for each one
+ * (measured: 2.5-3.8 k events/s, against tens of thousands under CFS,
+ * where events gather while the reader waits its turn).  That choice is
+ * the one in trace_pipe's favour.
  */
 #define _GNU_SOURCE
 #include <errno.h>
