@@ -96,6 +96,8 @@ for name, probe in r["probes"].items():
         if not v["available"]:
             assert v["reason"], where
             continue
+        want = "block" if p in ("bcc", "bpftrace") else "rounds"
+        assert v["baseline"] == want, (where, v["baseline"])
         a = v["added_ns_per_event"]
         for k in ("median", "min", "max"):
             num(a[k], False)

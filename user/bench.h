@@ -49,6 +49,8 @@ struct bench_hist {
 
 void bench_hist_add(struct bench_hist *h, unsigned int bucket,
 		    unsigned long long n);
+/* Adds @src into @dst; losses stay known only if both knew theirs. */
+void bench_hist_merge(struct bench_hist *dst, const struct bench_hist *src);
 /* The fullest bucket, -1 when empty. */
 int bench_hist_mode(const struct bench_hist *h);
 /* Same total within 1 % and the same fullest bucket. */
@@ -281,9 +283,10 @@ struct bench_path_res {
 	bool available;
 	char reason[160];
 	int nreps;
+	bool in_rounds;				/* baselines around each rep */
 	double added_ns[BENCH_MAX_REPS];	/* per event, per rep */
 	struct bench_stat added;
-	double base_ns;				/* its own baseline, per op */
+	double base_ns;		/* median of its own baselines, per op */
 	double slowdown_pct;			/* of the median */
 	double reader_cpu_pct;			/* < 0: not measured */
 	long long lost;				/* < 0: not reported */

@@ -24,6 +24,17 @@ void bench_hist_add(struct bench_hist *h, unsigned int bucket,
 	h->total += n;
 }
 
+void bench_hist_merge(struct bench_hist *dst, const struct bench_hist *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < BENCH_BUCKETS; i++)
+		dst->b[i] += src->b[i];
+	dst->total += src->total;
+	dst->lost += src->lost;
+	dst->lost_known = dst->lost_known && src->lost_known;
+}
+
 int bench_hist_mode(const struct bench_hist *h)
 {
 	int i, mode = -1;

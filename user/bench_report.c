@@ -169,6 +169,35 @@ static void print_targets(FILE *f, const struct bench_run *run)
 	}
 }
 
+/* Which paths were measured in rounds and which in a block. */
+static void print_baselines(FILE *f, const struct bench_run *run)
+{
+	static const char *const how[] = {
+		"in rounds, each traced repetition against the untraced ones either side of it",
+		"in a block, after a block of untraced repetitions (slow to attach)",
+	};
+	unsigned int i, k, n;
+	int block;
+
+	for (block = 0; block < 2; block++) {
+		n = 0;
+		for (k = 0; k < PATH_NR; k++) {
+			for (i = 0; i < run->nr; i++) {
+				const struct bench_path_res *r = &run->probes[i].path[k];
+
+				if (r->available && r->in_rounds == !block)
+					break;
+			}
+			if (i == run->nr)
+				continue;
+			fprintf(f, "%s%s", n++ ? ", " : "\nMeasured ", bench_path_names[k]);
+		}
+		if (n)
+			fprintf(f, " %s.", how[block]);
+	}
+	fprintf(f, "\n");
+}
+
 void bench_print_table(FILE *f, const struct bench_run *run)
 {
 	unsigned int i, k;
@@ -189,6 +218,7 @@ void bench_print_table(FILE *f, const struct bench_run *run)
 		for (k = 0; k < PATH_NR; k++)
 			print_path_row(f, run->probes[i].probe->name,
 				       &run->probes[i].path[k], bench_path_names[k]);
+	print_baselines(f, run);
 	if (run->streaming) {
 		fprintf(f, "\n| streaming    | lossless events/s | flat-out events/s | reader CPU %% | note |\n");
 		fprintf(f, "|--------------|------------------:|------------------:|-------:|------|\n");
@@ -255,7 +285,8 @@ static void json_path(FILE *f, const struct bench_path_res *r)
 		fprintf(f, ", \"added_ns_per_event\": null, \"slowdown_pct\": null, \"reader_cpu_pct\": null, \"lost\": null, \"agrees\": null}");
 		return;
 	}
-	fprintf(f, ", \"added_ns_per_event\": ");
+	fprintf(f, ", \"baseline\": \"%s\", \"added_ns_per_event\": ",
+		r->in_rounds ? "rounds" : "block");
 	json_stat(f, &r->added);
 	fprintf(f, ", \"slowdown_pct\": ");
 	json_num(f, r->slowdown_pct);

@@ -9,7 +9,8 @@
  * transport is measured, not a tool's printing.
  *
  * A trial offers a number of events at a rate and reads back what the
- * reader delivered and what the path says it lost.  The first trials run
+ * reader delivered and what the path says it lost.  The paths take their
+ * trials in turn.  The first trials run
  * the producer flat out: lossless in all five means the path keeps up
  * with anything this CPU can produce (the rate, their median, is a lower
  * bound, marked producer-bound).  Otherwise the rate steps down from what
@@ -139,75 +140,112 @@ static int offer(enum bench_stream_path sp, struct bench_stream_res *r,
 	return 0;
 }
 
+/* Where one path's trials have got to. */
+struct search {
+	double flat_rates[TRIALS_MAX], flat_cpus[TRIALS_MAX];
+	int nflat;		/* flat-out trials, every one lossless */
+	int tried;
+	double rate;		/* the next trial's, 0: flat out */
+	double lossy;		/* the lowest rate that lost events */
+	bool searching;		/* a trial lost: the rate is searched for */
+	bool done;
+};
+
 /*
- * First up to @flat trials flat out.  A path that loses nothing in any
- * of them carries whatever this CPU produces: its rate is their median
- * (one trial is a fraction of a second, and one hiccup of the host would
- * be the result), marked producer-bound.  A path that loses is searched
- * for its highest lossless rate with the trials left.
+ * One trial of path @sp.  First up to @flat trials flat out: a path that
+ * loses nothing in any of them carries whatever this CPU produces, and
+ * its rate is their median (one trial is a fraction of a second, and one
+ * hiccup of the host would be the result), marked producer-bound.  A
+ * path that loses is searched for its highest lossless rate with the
+ * trials left of @max_trials.
  */
-static void search(enum bench_stream_path sp, struct bench_stream_res *r,
-		   struct bench_worker *w, const struct bench_ctx *c,
-		   double seconds, int max_trials, int flat)
+static void step(enum bench_stream_path sp, struct bench_stream_res *r,
+		 struct search *s, struct bench_worker *w,
+		 const struct bench_ctx *c, double seconds, int max_trials,
+		 int flat)
 {
-	double rates[TRIALS_MAX], cpus[TRIALS_MAX];
 	struct bench_stat st;
-	double rate = 0;	/* flat out first */
-	double lossy = 0;	/* the lowest rate that lost events */
 	struct trial t;
 	unsigned long ops;
-	int i, n = 0;
 
-	r->available = true;
-	for (i = 0; i < max_trials; i++) {
-		/* Enough events for @seconds at the expected rate. */
-		ops = (unsigned long)((rate ? rate : r->offered_rate ?
-				       r->offered_rate : 200000) * seconds);
-		if (ops < 1000)
-			ops = 1000;
-		if (offer(sp, r, w, c, rate, ops, &t)) {
-			r->available = r->lossless_rate > 0;
-			break;
-		}
-		if (!i)
-			r->offered_rate = t.rate;
-		/* Lossless: nothing lost, everything offered delivered. */
-		if (!t.lost && t.got >= ops) {
-			if (t.rate > r->lossless_rate) {
-				r->lossless_rate = t.rate;
-				r->reader_cpu_pct = t.cpu_pct;
-			}
-			/* Every trial so far flat out and lossless. */
-			if (n == i) {
-				rates[n] = t.rate;
-				cpus[n++] = t.cpu_pct;
-				if (n < flat)
-					continue;
-				bench_stat_of(rates, n, &st);
-				r->offered_rate = st.median;
-				r->lossless_rate = st.median;
-				bench_stat_of(cpus, n, &st);
-				r->reader_cpu_pct = st.median;
-				r->producer_bound = true;
-				break;
-			}
-		} else {
-			r->lost = t.lost;
-			if (!lossy || t.rate < lossy)
-				lossy = t.rate;
-		}
-		if (r->lossless_rate) {
-			/* Close enough to the edge: stop. */
-			if (lossy < 1.15 * r->lossless_rate)
-				break;
-			rate = (r->lossless_rate + lossy) / 2;
-		} else {
-			/* What the reader managed, less a margin. */
-			rate = 0.8 * t.rate * (double)(t.got < ops ? t.got : ops) / ops;
-		}
-		if (rate < 100)
-			break;
+	/* Enough events for @seconds at the expected rate. */
+	ops = (unsigned long)((s->rate ? s->rate : r->offered_rate ?
+			       r->offered_rate : 200000) * seconds);
+	if (ops < 1000)
+		ops = 1000;
+	fprintf(stderr, "bench: streaming %s\n", bench_stream_names[sp]);
+	if (offer(sp, r, w, c, s->rate, ops, &t)) {
+		r->available = r->lossless_rate > 0;
+		s->done = true;
+		return;
 	}
+	if (!s->tried++)
+		r->offered_rate = t.rate;
+	/* Lossless: nothing lost, everything offered delivered. */
+	if (!t.lost && t.got >= ops) {
+		if (t.rate > r->lossless_rate) {
+			r->lossless_rate = t.rate;
+			r->reader_cpu_pct = t.cpu_pct;
+		}
+		if (!s->searching) {
+			s->flat_rates[s->nflat] = t.rate;
+			s->flat_cpus[s->nflat++] = t.cpu_pct;
+			if (s->nflat < flat)
+				return;
+			bench_stat_of(s->flat_rates, s->nflat, &st);
+			r->offered_rate = st.median;
+			r->lossless_rate = st.median;
+			bench_stat_of(s->flat_cpus, s->nflat, &st);
+			r->reader_cpu_pct = st.median;
+			r->producer_bound = true;
+			s->done = true;
+			return;
+		}
+	} else {
+		s->searching = true;
+		r->lost = t.lost;
+		if (!s->lossy || t.rate < s->lossy)
+			s->lossy = t.rate;
+	}
+	if (r->lossless_rate) {
+		/* Close enough to the edge: stop. */
+		if (s->lossy < 1.15 * r->lossless_rate)
+			s->done = true;
+		s->rate = (r->lossless_rate + s->lossy) / 2;
+	} else {
+		/* What the reader managed, less a margin. */
+		s->rate = 0.8 * t.rate * (double)(t.got < ops ? t.got : ops) / ops;
+	}
+	if (s->rate < 100 || s->tried == max_trials)
+		s->done = true;
+}
+
+/*
+ * The paths take their trials in turn, one each, rather than one path's
+ * all before the next's: under TCG the guest's speed moves in steps that
+ * last seconds, and such a step would otherwise fall on one path's
+ * trials only and become its rate.
+ */
+static void search_all(struct bench_run *run, struct bench_worker *w,
+		       const struct bench_ctx *c, double seconds)
+{
+	struct search s[STREAM_NR] = { 0 };
+	int k, max_trials = run->quick ? 3 : TRIALS_MAX;
+	int flat = run->quick ? 1 : FLAT_TRIALS;
+	bool busy;
+
+	for (k = 0; k < STREAM_NR; k++)
+		run->stream[k].available = true;
+	do {
+		busy = false;
+		for (k = 0; k < STREAM_NR; k++) {
+			if (s[k].done)
+				continue;
+			step(k, &run->stream[k], &s[k], w, c, seconds,
+			     max_trials, flat);
+			busy = true;
+		}
+	} while (busy);
 	bench_worker_pace(w, 0);
 }
 
@@ -254,12 +292,7 @@ void bench_streaming(struct bench_run *run, const struct bench_ctx *base,
 	}
 	c.pid = w.pid;
 	bench_tracefs_size(kb_saved, sizeof(kb_saved), RING_KB);
-	for (k = 0; k < STREAM_NR; k++) {
-		fprintf(stderr, "bench: streaming %s\n", bench_stream_names[k]);
-		search(k, &run->stream[k], &w, &c, seconds,
-		       run->quick ? 3 : TRIALS_MAX,
-		       run->quick ? 1 : FLAT_TRIALS);
-	}
+	search_all(run, &w, &c, seconds);
 	bench_tracefs_size(NULL, 0, kb_saved);
 	bench_worker_stop(&w);
 	if (pinned)

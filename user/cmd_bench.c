@@ -4,13 +4,14 @@
  * probe and each way of doing its job (see bench.h for the files).
  *
  * For one probe a worker process runs the probe's workload in
- * repetitions, timing each itself.  Baseline repetitions run untraced,
- * before and after the traced ones (drift shows as spread); then each
- * path in turn is attached, the same repetitions run, and the path is
- * detached and its result read.  Added ns per event is a repetition's ns
- * per op less the baseline median, divided by events per op (the
- * module's count over the ops it saw).  Paths that cannot run here are
- * reported with the reason, never left out silently.
+ * repetitions, timing each itself.  Every path is measured against
+ * untraced repetitions run around its own: the paths that attach quickly
+ * take turns, one traced repetition each per round with an untraced one
+ * between any two; the others are attached once for a block of traced
+ * repetitions, after a block of untraced ones.  Added ns per event is a traced repetition's ns per op
+ * less its baseline, divided by events per op (the module's count over
+ * the ops it saw).  Paths that cannot run here are reported with the
+ * reason, never left out silently.
  */
 #include <errno.h>
 #include <limits.h>
@@ -276,22 +277,212 @@ static int run_reps(struct bench_worker *w, unsigned long ops, int reps,
 	return 0;
 }
 
-static void finish_path(struct bench_probe_res *pr, struct bench_path_res *r,
-			const double *ns, const struct bench_path_res *module)
+/*
+ * Paths that attach within a second or two take turns in rounds (see
+ * measure_rounds()); bcc's tools compile their programs for up to a
+ * minute each under TCG, and bpftrace for tens of seconds, so they are
+ * attached once for a block of repetitions.
+ */
+static bool path_in_rounds(enum bench_path k)
 {
-	double base = r->base_ns;
+	return k != PATH_BCC && k != PATH_BPFTRACE;
+}
+
+/*
+ * One block of untraced repetitions, then the path attached once for a
+ * block of traced ones: each traced repetition against the untraced
+ * median.  The untraced ones go into @b, @base gets their median per
+ * traced repetition.
+ */
+static int measure_block(const struct bench_probe *p, enum bench_path k,
+			 const struct bench_ctx *c, struct bench_worker *w,
+			 unsigned long ops, int reps, double *ns, double *base,
+			 double *b, struct bench_path_res *r)
+{
+	struct bench_stat st;
+	struct path_run run;
+	int i;
+
+	if (run_reps(w, ops, reps, b)) {
+		unavailable(r, "%s", "the workload failed");
+		return -1;
+	}
+	bench_stat_of(b, reps, &st);
+	for (i = 0; i < reps; i++)
+		base[i] = st.median;
+	if (path_start(p, k, c, &run, r))
+		return -1;
+	if (run_reps(w, ops, reps, ns)) {
+		path_stop(p, k, &run, r);
+		unavailable(r, "%s", "the workload failed while traced");
+		return -1;
+	}
+	path_stop(p, k, &run, r);
+	return r->reason[0] ? -1 : 0;
+}
+
+/* Adds round @round's result (@one) to the path's (@r). */
+static void add_round(struct bench_path_res *r, const struct bench_path_res *one,
+		      int round)
+{
+	if (!round) {
+		r->hist = one->hist;
+		r->lost = one->lost;
+		r->reader_cpu_pct = one->reader_cpu_pct;
+		return;
+	}
+	bench_hist_merge(&r->hist, &one->hist);
+	if (r->lost < 0 || one->lost < 0)
+		r->lost = -1;
+	else
+		r->lost += one->lost;
+	if (r->reader_cpu_pct < 0 || one->reader_cpu_pct < 0)
+		r->reader_cpu_pct = -1;
+	else	/* every round's traced repetition is as long: the mean */
+		r->reader_cpu_pct += (one->reader_cpu_pct - r->reader_cpu_pct) /
+				     (round + 1);
+}
+
+/* Path @k attached for traced repetition @i, into *@ns; 0 or -1. */
+static int traced_rep(const struct bench_probe *p, enum bench_path k,
+		      const struct bench_ctx *c, struct bench_worker *w,
+		      unsigned long ops, int i, double *ns,
+		      struct bench_path_res *r, struct bench_path_res *one)
+{
+	struct path_run run;
+
+	memset(one, 0, sizeof(*one));
+	if (path_start(p, k, c, &run, one)) {
+		unavailable(r, "%s", one->reason);
+		return -1;
+	}
+	if (bench_worker_run(w, ops, ns)) {
+		path_stop(p, k, &run, one);
+		unavailable(r, "%s", "the workload failed while traced");
+		return -1;
+	}
+	path_stop(p, k, &run, one);
+	if (one->reason[0]) {
+		unavailable(r, "%s", one->reason);
+		return -1;
+	}
+	add_round(r, one, i);
+	return 0;
+}
+
+/*
+ * The paths that attach within a second or two (@on) take turns, one
+ * traced repetition each per round, and every traced repetition runs
+ * between two untraced ones:
+ *
+ *   untraced floor untraced module untraced bpf ... untraced floor ...
+ *
+ * Each traced repetition is measured against the mean of the untraced
+ * ones either side of it.  Under TCG the guest's speed moves by a fifth
+ * or more from one second to the next and holds a step for seconds (a
+ * multiply loop in the guest ran 3.3 to 5.6 ns an iteration; on the host
+ * an interpreter's loop moves as much, a dependent multiply does not: a
+ * core shared with others), so one path's repetitions in a block, after
+ * a block of baselines, could catch a step the next path's miss.  Taking
+ * turns spreads every path over the same stretch of time.  The untraced
+ * repetitions go into @b, their number into *@nb.
+ */
+static void measure_rounds(const struct bench_probe *p, const struct bench_ctx *c,
+			   struct bench_worker *w, struct bench_probe_res *pr,
+			   int reps, bool *on, double ns[][BENCH_MAX_REPS],
+			   double base[][BENCH_MAX_REPS], double *b, int *nb)
+{
+	struct bench_path_res *one, *r;
+	struct bench_stat st;
+	int i, k, n = 0;
+
+	one = calloc(1, sizeof(*one));
+	if (!one || bench_worker_run(w, pr->ops, &b[n++])) {
+		for (k = 0; k < PATH_NR; k++)
+			if (on[k])
+				unavailable(&pr->path[k], "%s", !one ? "out of memory" :
+					    "the workload failed");
+		free(one);
+		*nb = 0;
+		return;
+	}
+	for (i = 0; i < reps; i++) {
+		for (k = 0; k < PATH_NR; k++) {
+			r = &pr->path[k];
+			if (!on[k])
+				continue;
+			if (traced_rep(p, k, c, w, pr->ops, i, &ns[k][i], r, one)) {
+				on[k] = false;
+				fprintf(stderr, "bench: %s: %s: n/a: %s\n", p->name,
+					bench_path_names[k], r->reason);
+				continue;
+			}
+			if (bench_worker_run(w, pr->ops, &b[n])) {
+				for (k = 0; k < PATH_NR; k++)
+					if (on[k])
+						unavailable(&pr->path[k], "%s",
+							    "the workload failed");
+				goto out;
+			}
+			base[k][i] = (b[n - 1] + b[n]) / 2;
+			n++;
+			if (env.verbose)
+				fprintf(stderr, "bench: %s: %s: round %d: %.0f ns per op traced, %.0f and %.0f untraced around it\n",
+					p->name, bench_path_names[k], i + 1,
+					ns[k][i], b[n - 2], b[n - 1]);
+		}
+	}
+	for (k = 0; k < PATH_NR; k++) {
+		r = &pr->path[k];
+		if (!on[k])
+			continue;
+		r->available = true;
+		r->in_rounds = true;
+		r->nreps = reps;
+		bench_stat_of(base[k], reps, &st);
+		r->base_ns = st.median;
+		fprintf(stderr, "bench: %s: %s: %llu events, fullest bucket %d, lost %lld\n",
+			p->name, bench_path_names[k], r->hist.total,
+			bench_hist_mode(&r->hist), r->lost);
+	}
+out:
+	free(one);
+	*nb = n;
+}
+
+static void finish_path(struct bench_probe_res *pr, struct bench_path_res *r,
+			const double *ns, const double *base,
+			const struct bench_path_res *module)
+{
 	int i;
 
 	for (i = 0; i < r->nreps; i++)
-		r->added_ns[i] = (ns[i] - base) / pr->events_per_op;
+		r->added_ns[i] = (ns[i] - base[i]) / pr->events_per_op;
 	bench_stat_of(r->added_ns, r->nreps, &r->added);
-	r->slowdown_pct = 100.0 * r->added.median * pr->events_per_op / base;
+	r->slowdown_pct = 100.0 * r->added.median * pr->events_per_op /
+			  r->base_ns;
 	if (r == module || r == &pr->path[PATH_FLOOR])
 		r->agrees = r == module ? 1 : -1;
 	else if (module->available)
 		r->agrees = bench_hist_agree(&module->hist, &r->hist);
 	else
 		r->agrees = -1;
+}
+
+/* Ops per repetition: about @seconds of the untraced workload. */
+static int calibrate(struct bench_worker *w, enum bench_work work,
+		     double seconds, unsigned long *ops, double *t)
+{
+	unsigned long first, max;
+
+	work_bounds(work, &first, &max);
+	if (bench_worker_run(w, first, t))
+		return -1;
+	*ops = (unsigned long)(seconds * 1e9 / *t);
+	*ops = *ops < first / 4 ? first / 4 : *ops > max ? max : *ops;
+	if (!*ops)
+		*ops = 1;
+	return 0;
 }
 
 static void run_probe(const struct bench_args *a, const struct bench_ctx *base,
@@ -301,15 +492,14 @@ static void run_probe(const struct bench_args *a, const struct bench_ctx *base,
 	struct bench_work_conf conf = {
 		.work = p->work, .disk = NULL, .exec_path = base->exec_path,
 	};
-	double ns[PATH_NR][BENCH_MAX_REPS], base_ns[PATH_NR * BENCH_MAX_REPS], t;
-	unsigned long first, max;
+	double ns[PATH_NR][BENCH_MAX_REPS], bases[PATH_NR][BENCH_MAX_REPS];
+	double untraced[PATH_NR * (BENCH_MAX_REPS + 1)], t, t0;
 	char disk_path[64];
 	struct bench_worker w;
 	struct bench_ctx c = *base;
-	struct path_run run;
-	int k, reps = a->reps, nbase = 0;
+	bool on[PATH_NR];
+	int k, reps = a->reps, nb = 0;
 	struct bench_stat st;
-	double t0;
 
 	snprintf(disk_path, sizeof(disk_path), "/dev/%s", base->disk);
 	conf.disk = disk_path;
@@ -326,62 +516,46 @@ static void run_probe(const struct bench_args *a, const struct bench_ctx *base,
 	}
 	c.pid = w.pid;
 
-	/* Calibrate: a repetition of about a->seconds, untraced. */
-	work_bounds(p->work, &first, &max);
-	if (bench_worker_run(&w, first, &t)) {
+	if (calibrate(&w, p->work, a->seconds, &pr->ops, &t)) {
 		for (k = 0; k < PATH_NR; k++)
 			unavailable(&pr->path[k], "%s", "the workload failed");
 		bench_worker_stop(&w);
 		return;
 	}
-	pr->ops = (unsigned long)(a->seconds * 1e9 / t);
-	pr->ops = pr->ops < first / 4 ? first / 4 : pr->ops > max ? max : pr->ops;
-	if (!pr->ops)
-		pr->ops = 1;
 	fprintf(stderr, "bench: %s: %lu ops per repetition (%.0f ns per op)\n",
 		p->name, pr->ops, t);
 
-	run_reps(&w, pr->ops, 1, base_ns);	/* warm caches */
+	run_reps(&w, pr->ops, 1, untraced);	/* warm caches */
+	for (k = 0; k < PATH_NR; k++) {
+		on[k] = a->paths[k] && path_in_rounds(k);
+		if (!a->paths[k])
+			unavailable(&pr->path[k], "%s", "not selected (--paths)");
+	}
+	measure_rounds(p, &c, &w, pr, reps, on, ns, bases, untraced, &nb);
 	for (k = 0; k < PATH_NR; k++) {
 		struct bench_path_res *r = &pr->path[k];
 
-		if (!a->paths[k]) {
-			unavailable(r, "%s", "not selected (--paths)");
+		if (!a->paths[k] || path_in_rounds(k))
 			continue;
-		}
-		/*
-		 * Each path against the baseline run just before it, so the
-		 * host's load drifting over the run does not become its cost.
-		 */
-		if (run_reps(&w, pr->ops, reps, base_ns + nbase)) {
-			unavailable(r, "%s", "the workload failed");
-			continue;
-		}
-		bench_stat_of(base_ns + nbase, reps, &st);
-		r->base_ns = st.median;
-		nbase += reps;
 		t0 = bench_now();
-		if (path_start(p, k, &c, &run, r)) {
+		if (measure_block(p, k, &c, &w, pr->ops, reps, ns[k], bases[k],
+				  untraced + nb, r)) {
+			r->available = false;
 			fprintf(stderr, "bench: %s: %s: n/a: %s\n", p->name,
 				bench_path_names[k], r->reason);
 			continue;
 		}
-		if (run_reps(&w, pr->ops, reps, ns[k])) {
-			path_stop(p, k, &run, r);
-			unavailable(r, "%s", "the workload failed while traced");
-			continue;
-		}
+		bench_stat_of(untraced + nb, reps, &st);
+		r->base_ns = st.median;
+		nb += reps;
 		r->available = true;
 		r->nreps = reps;
-		path_stop(p, k, &run, r);
-		if (r->reason[0])
-			r->available = false;
 		fprintf(stderr, "bench: %s: %s: %.1f s, %llu events, fullest bucket %d, lost %lld\n",
 			p->name, bench_path_names[k], bench_now() - t0,
 			r->hist.total, bench_hist_mode(&r->hist), r->lost);
 	}
 	bench_worker_stop(&w);
-	bench_stat_of(base_ns, nbase, &pr->base_ns);
+	bench_stat_of(untraced, nb, &pr->base_ns);
 
 	/* Events per op: what the module counted over the ops it saw. */
 	pr->events_per_op = 1;
@@ -390,7 +564,8 @@ static void run_probe(const struct bench_args *a, const struct bench_ctx *base,
 				    ((double)pr->ops * reps);
 	for (k = 0; k < PATH_NR; k++)
 		if (pr->path[k].available)
-			finish_path(pr, &pr->path[k], ns[k], &pr->path[PATH_MODULE]);
+			finish_path(pr, &pr->path[k], ns[k], bases[k],
+				    &pr->path[PATH_MODULE]);
 }
 
 /* ---- the command ---- */

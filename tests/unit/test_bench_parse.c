@@ -153,6 +153,27 @@ static void test_agree(void)
 	       "bench_log2: slots as bcc numbers them");
 }
 
+/* The rounds of one path add up to one histogram. */
+static void test_merge(void)
+{
+	struct bench_hist a = { 0 }, b = { 0 };
+
+	bench_hist_add(&a, 110, 3000);
+	a.lost = 2;
+	a.lost_known = true;
+	bench_hist_add(&b, 110, 2000);
+	bench_hist_add(&b, 3, 5);
+	b.lost = 1;
+	b.lost_known = true;
+	bench_hist_merge(&a, &b);
+	tap_ok(a.total == 5005 && a.b[110] == 5000 && a.b[3] == 5,
+	       "bench_merge: buckets and totals add (got %llu)", a.total);
+	tap_ok(a.lost == 3 && a.lost_known, "bench_merge: losses add");
+	b.lost_known = false;
+	bench_hist_merge(&a, &b);
+	tap_ok(!a.lost_known, "bench_merge: one round without a loss count leaves the sum unknown");
+}
+
 void test_bench_parse(void)
 {
 	test_bcc_log2();
@@ -160,4 +181,5 @@ void test_bench_parse(void)
 	test_syscount();
 	test_lines();
 	test_agree();
+	test_merge();
 }
