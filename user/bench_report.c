@@ -97,20 +97,29 @@ static void print_path_row(FILE *f, const char *probe,
 /*
  * The ratio of two paths' median added cost, NAN with @why when there is
  * none to give: a path did not run, or its cost is lost in the noise (a
- * repetition measured no cost at all, or less than none).
+ * repetition measured no cost at all, or less than none).  Then the
+ * medians' ratio is still told, for what it is worth, but not judged.
  */
 static double ratio(const struct bench_probe_res *p, enum bench_path a,
-		    enum bench_path b, const char **why)
+		    enum bench_path b, char *why, size_t why_size)
 {
 	const struct bench_path_res *x = &p->path[a], *y = &p->path[b];
+	const struct bench_path_res *noisy = x->added.min <= 0 ? x : y;
+	int n;
 
-	*why = "not measured";
+	snprintf(why, why_size, "not measured");
 	if (!x->available || !y->available)
 		return NAN;
-	*why = "not resolved: the spread of one of them reaches zero";
-	if (x->added.min <= 0 || y->added.min <= 0)
-		return NAN;
-	return x->added.median / y->added.median;
+	if (x->added.min > 0 && y->added.min > 0)
+		return x->added.median / y->added.median;
+	n = snprintf(why, why_size,
+		     "not resolved: a repetition of %s measured %.0f ns, its spread reaches zero",
+		     bench_path_names[noisy == x ? a : b], noisy->added.min);
+	if (x->added.median > 0 && y->added.median > 0 && n > 0 &&
+	    (size_t)n < why_size)
+		snprintf(why + n, why_size - n, " (the medians' ratio: %.2f)",
+			 x->added.median / y->added.median);
+	return NAN;
 }
 
 /* "0.42 (target <= 0.5: met)" */
@@ -137,8 +146,7 @@ static void print_targets(FILE *f, const struct bench_run *run)
 	};
 	const struct bench_stream_res *s = run->stream;
 	unsigned int i, k;
-	const char *why;
-	char what[96];
+	char what[96], why[192];
 	double r;
 
 	fprintf(f, "\nTargets (ratios of median added ns per event, this run):\n\n");
@@ -148,7 +156,7 @@ static void print_targets(FILE *f, const struct bench_run *run)
 		for (k = 0; k < sizeof(vs) / sizeof(vs[0]); k++) {
 			snprintf(what, sizeof(what), "%s: module / %s",
 				 p->probe->name, bench_path_names[vs[k].path]);
-			r = ratio(p, PATH_MODULE, vs[k].path, &why);
+			r = ratio(p, PATH_MODULE, vs[k].path, why, sizeof(why));
 			print_target(f, what, r, why, vs[k].limit, true);
 		}
 	}
@@ -156,7 +164,7 @@ static void print_targets(FILE *f, const struct bench_run *run)
 		return;
 	for (k = STREAM_BPF_RINGBUF; k <= STREAM_TRACE_PIPE; k++) {
 		r = NAN;
-		why = "not measured";
+		snprintf(why, sizeof(why), "not measured");
 		if (s[STREAM_MODULE_RING].available && s[k].available &&
 		    s[k].lossless_rate > 0)
 			r = s[STREAM_MODULE_RING].lossless_rate / s[k].lossless_rate;

@@ -318,6 +318,9 @@ static int measure_block(const struct bench_probe *p, enum bench_path k,
 		return -1;
 	}
 	path_stop(p, k, &run, r);
+	for (i = 0; env.verbose && i < reps; i++)
+		fprintf(stderr, "bench: %s: %s: repetition %d: %.0f ns per op traced, %.0f untraced before\n",
+			p->name, bench_path_names[k], i + 1, ns[i], b[i]);
 	return r->reason[0] ? -1 : 0;
 }
 

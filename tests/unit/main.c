@@ -73,6 +73,7 @@ int main(void)
 	test_prom();
 	test_status_fmt();
 	test_bench_parse();
+	test_bench_report();
 	test_ledger();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;

@@ -22,6 +22,7 @@ void test_json(void);
 void test_prom(void);
 void test_status_fmt(void);
 void test_bench_parse(void);
+void test_bench_report(void);
 void test_ledger(void);
 
 #endif /* __KTRACE_TAP_H */
