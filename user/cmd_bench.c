@@ -8,10 +8,10 @@
  * untraced repetitions run around its own: the paths that attach quickly
  * take turns, one traced repetition each per round with an untraced one
  * between any two; the others are attached once for a block of traced
- * repetitions, after a block of untraced ones.  Added ns per event is a traced repetition's ns per op
- * less its baseline, divided by events per op (the module's count over
- * the ops it saw).  Paths that cannot run here are reported with the
- * reason, never left out silently.
+ * repetitions, after a block of untraced ones.  Added ns per event is a
+ * traced repetition's ns per op less its baseline, divided by events per
+ * op (the module's count over the ops it saw).  Paths that cannot run
+ * here are reported with the reason, never left out silently.
  */
 #include <errno.h>
 #include <limits.h>
