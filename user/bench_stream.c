@@ -10,12 +10,12 @@
  *
  * A trial offers a number of events at a rate and reads back what the
  * reader delivered and what the path says it lost.  The paths take their
- * trials in turn.  The first trials run
- * the producer flat out: lossless in all five means the path keeps up
- * with anything this CPU can produce (the rate, their median, is a lower
- * bound, marked producer-bound).  Otherwise the rate steps down from what
- * the reader delivered until a trial loses nothing, then bisects between
- * the best lossless and the lowest lossy rate while trials remain.
+ * trials in turn.  The first trials run the producer flat out: lossless
+ * in all five means the path keeps up with anything this CPU can produce
+ * (the rate, their median, is a lower bound, marked producer-bound).
+ * Otherwise the rate steps down from what the reader delivered until a
+ * trial loses nothing, then bisects between the best lossless and the
+ * lowest lossy rate while trials remain.
  *
  * The producer and every path's reader run on one CPU.  Under TCG one
  * host thread runs both vCPUs in turns, switching when one idles or at

@@ -289,6 +289,28 @@ static bool path_in_rounds(enum bench_path k)
 }
 
 /*
+ * Path @k attached once for @n traced repetitions, into @ns; detached,
+ * its result in @r.  0, or -1 with r->reason set.
+ */
+static int traced_reps(const struct bench_probe *p, enum bench_path k,
+		       const struct bench_ctx *c, struct bench_worker *w,
+		       unsigned long ops, int n, double *ns,
+		       struct bench_path_res *r)
+{
+	struct path_run run;
+
+	if (path_start(p, k, c, &run, r))
+		return -1;
+	if (run_reps(w, ops, n, ns)) {
+		path_stop(p, k, &run, r);
+		unavailable(r, "%s", "the workload failed while traced");
+		return -1;
+	}
+	path_stop(p, k, &run, r);
+	return r->reason[0] ? -1 : 0;
+}
+
+/*
  * One block of untraced repetitions, then the path attached once for a
  * block of traced ones: each traced repetition against the untraced
  * median.  The untraced ones go into @b, @base gets their median per
@@ -300,7 +322,6 @@ static int measure_block(const struct bench_probe *p, enum bench_path k,
 			 double *b, struct bench_path_res *r)
 {
 	struct bench_stat st;
-	struct path_run run;
 	int i;
 
 	if (run_reps(w, ops, reps, b)) {
@@ -310,18 +331,12 @@ static int measure_block(const struct bench_probe *p, enum bench_path k,
 	bench_stat_of(b, reps, &st);
 	for (i = 0; i < reps; i++)
 		base[i] = st.median;
-	if (path_start(p, k, c, &run, r))
+	if (traced_reps(p, k, c, w, ops, reps, ns, r))
 		return -1;
-	if (run_reps(w, ops, reps, ns)) {
-		path_stop(p, k, &run, r);
-		unavailable(r, "%s", "the workload failed while traced");
-		return -1;
-	}
-	path_stop(p, k, &run, r);
 	for (i = 0; env.verbose && i < reps; i++)
 		fprintf(stderr, "bench: %s: %s: repetition %d: %.0f ns per op traced, %.0f untraced before\n",
 			p->name, bench_path_names[k], i + 1, ns[i], b[i]);
-	return r->reason[0] ? -1 : 0;
+	return 0;
 }
 
 /* Adds round @round's result (@one) to the path's (@r). */
@@ -346,31 +361,15 @@ static void add_round(struct bench_path_res *r, const struct bench_path_res *one
 				     (round + 1);
 }
 
-/* Path @k attached for traced repetition @i, into *@ns; 0 or -1. */
-static int traced_rep(const struct bench_probe *p, enum bench_path k,
-		      const struct bench_ctx *c, struct bench_worker *w,
-		      unsigned long ops, int i, double *ns,
-		      struct bench_path_res *r, struct bench_path_res *one)
+/* Marks every path still in the rounds (@on) unavailable, for @why. */
+static void unavailable_on(struct bench_probe_res *pr, const bool *on,
+			   const char *why)
 {
-	struct path_run run;
+	int k;
 
-	memset(one, 0, sizeof(*one));
-	if (path_start(p, k, c, &run, one)) {
-		unavailable(r, "%s", one->reason);
-		return -1;
-	}
-	if (bench_worker_run(w, ops, ns)) {
-		path_stop(p, k, &run, one);
-		unavailable(r, "%s", "the workload failed while traced");
-		return -1;
-	}
-	path_stop(p, k, &run, one);
-	if (one->reason[0]) {
-		unavailable(r, "%s", one->reason);
-		return -1;
-	}
-	add_round(r, one, i);
-	return 0;
+	for (k = 0; k < PATH_NR; k++)
+		if (on[k])
+			unavailable(&pr->path[k], "%s", why);
 }
 
 /*
@@ -401,10 +400,7 @@ static void measure_rounds(const struct bench_probe *p, const struct bench_ctx *
 
 	one = calloc(1, sizeof(*one));
 	if (!one || bench_worker_run(w, pr->ops, &b[n++])) {
-		for (k = 0; k < PATH_NR; k++)
-			if (on[k])
-				unavailable(&pr->path[k], "%s", !one ? "out of memory" :
-					    "the workload failed");
+		unavailable_on(pr, on, !one ? "out of memory" : "the workload failed");
 		free(one);
 		*nb = 0;
 		return;
@@ -414,17 +410,17 @@ static void measure_rounds(const struct bench_probe *p, const struct bench_ctx *
 			r = &pr->path[k];
 			if (!on[k])
 				continue;
-			if (traced_rep(p, k, c, w, pr->ops, i, &ns[k][i], r, one)) {
+			memset(one, 0, sizeof(*one));
+			if (traced_reps(p, k, c, w, pr->ops, 1, &ns[k][i], one)) {
+				unavailable(r, "%s", one->reason);
 				on[k] = false;
 				fprintf(stderr, "bench: %s: %s: n/a: %s\n", p->name,
 					bench_path_names[k], r->reason);
 				continue;
 			}
+			add_round(r, one, i);
 			if (bench_worker_run(w, pr->ops, &b[n])) {
-				for (k = 0; k < PATH_NR; k++)
-					if (on[k])
-						unavailable(&pr->path[k], "%s",
-							    "the workload failed");
+				unavailable_on(pr, on, "the workload failed");
 				goto out;
 			}
 			base[k][i] = (b[n - 1] + b[n]) / 2;
@@ -543,7 +539,6 @@ static void run_probe(const struct bench_args *a, const struct bench_ctx *base,
 		t0 = bench_now();
 		if (measure_block(p, k, &c, &w, pr->ops, reps, ns[k], bases[k],
 				  untraced + nb, r)) {
-			r->available = false;
 			fprintf(stderr, "bench: %s: %s: n/a: %s\n", p->name,
 				bench_path_names[k], r->reason);
 			continue;
