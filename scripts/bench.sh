@@ -7,9 +7,14 @@
 # Prints the table, writes bench/results.json, and puts the table into
 # docs/benchmarks.md between its bench-results markers.
 #
-#   bench.sh [--quick] [--json FILE] [--no-docs] [-- BENCH ARGS...]
+#   bench.sh [--quick] [--icount] [--json FILE] [--no-docs] [-- BENCH ARGS...]
 #     --quick       the smoke version: few, short repetitions; checks the
 #                   machinery and the JSON's shape, asserts no timing
+#     --icount      time by instructions (tests/vm/run.sh -c): the guest's
+#                   clock counts one ns per instruction, so nothing else on
+#                   the host moves the numbers; one vCPU.  Results go to
+#                   bench/results-icount.json and their own part of
+#                   docs/benchmarks.md
 #     --json FILE   where the JSON goes (default bench/results.json;
 #                   with --quick build/bench/results.json)
 #     --no-docs     leave docs/benchmarks.md alone (--quick never edits it)
@@ -17,10 +22,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KTRACE_TOP"
 
-quick=0 json="" docs=1
+quick=0 json="" docs=1 icount=()
+sect=bench-results
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick)	quick=1; shift ;;
+	--icount)	icount=(-c); sect=bench-icount; shift ;;
 	--json)		json=$2; shift 2 ;;
 	--no-docs)	docs=0; shift ;;
 	--)		shift; break ;;
@@ -39,6 +46,9 @@ if [ $quick -eq 1 ]; then
 	docs=0
 	json=${json:-build/bench/results.json}
 	timeout=900
+elif [ ${#icount[@]} -gt 0 ]; then
+	json=${json:-bench/results-icount.json}
+	timeout=7200
 else
 	json=${json:-bench/results.json}
 	timeout=5400
@@ -65,7 +75,7 @@ rootfs=$(scripts/rootfs.sh) || die "bench rootfs failed"
 step "bench guest: $kernel, ${args[*]:-full run}"
 start=$(date +%s)
 rc=0
-tests/vm/run.sh -k "$kernel" -p "$payload" -r "$rootfs" -t "$timeout" -o "$out" \
+tests/vm/run.sh -k "$kernel" "${icount[@]}" -p "$payload" -r "$rootfs" -t "$timeout" -o "$out" \
 	-- "sh /ktrace/bench-guest.sh ${args[*]}" > "$out/guest.log" 2> "$out/run.err" || rc=$?
 took=$(( $(date +%s) - start ))
 
@@ -122,21 +132,21 @@ PY
 [ $docs -eq 1 ] || exit 0
 # docs/benchmarks.md: the table between the markers, with where it ran.
 doc=docs/benchmarks.md
-[ -f "$doc" ] || die "$doc missing"
+grep -q "^<!-- $sect:begin" "$doc" || die "$doc has no $sect markers"
 {
-	echo "<!-- bench-results:begin (scripts/bench.sh writes this part) -->"
+	echo "<!-- $sect:begin (scripts/bench.sh writes this part) -->"
 	echo
 	echo "Run of $(date -u +%Y-%m-%d), host CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
-		"($(nproc) cores), QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG, guest run ${took}s."
+		"($(nproc) cores), QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG${icount:+ timed by instruction count (-icount shift=0)}, guest run ${took}s."
 	echo
 	sed '/^KTRACE_BENCH_JSON_BEGIN$/,/^KTRACE_BENCH_JSON_END$/d' "$out/guest.log" |
 		grep -v '^bench: '
 	echo
-	echo "<!-- bench-results:end -->"
+	echo "<!-- $sect:end -->"
 } > "$out/section.md"
-awk -v sect="$out/section.md" '
-	/^<!-- bench-results:begin/ { while ((getline l < sect) > 0) print l; skip = 1; next }
-	/^<!-- bench-results:end/ { skip = 0; next }
+awk -v sect="$out/section.md" -v name="$sect" '
+	$0 ~ "^<!-- " name ":begin" { while ((getline l < sect) > 0) print l; skip = 1; next }
+	$0 ~ "^<!-- " name ":end" { skip = 0; next }
 	!skip { print }
 ' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
 echo "bench: table written into $doc"

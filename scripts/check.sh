@@ -209,6 +209,12 @@ rc=$?
 [ $rc -eq 0 ] || tail -n 30 "$logs/bench.log"
 result "bench smoke: every path ran or said why, results.json has its shape" $rc
 
+step "instruction timing: a stock-6.1 guest on QEMU's -icount repeats to the ns"
+scripts/icount-check.sh -p build/stock-6.1/payload > "$logs/icount.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || tail -n 20 "$logs/icount.log"
+result "icount: the floor's repetitions agree within 2 ns and cost above zero" $rc
+
 if [ -n "$test_guest" ]; then
 	step "guest: test (results)"
 	wait "$test_guest"

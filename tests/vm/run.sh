@@ -9,6 +9,11 @@
 #     -t, --timeout SECS    kill a hung guest after SECS (default 600)
 #     -o, --out DIR         keep console.log and output.log there
 #     -i, --interactive     a shell on the console instead of COMMAND
+#     -c, --icount          time the guest by instructions: its clock advances
+#                           one ns per instruction executed (QEMU's -icount
+#                           shift=0,sleep=off), so a run repeats to the ns
+#                           whatever else the host does; one vCPU, since
+#                           QEMU 7.2 hangs bringing up a second one so
 #     -r, --rootfs IMG      an ext4 root (scripts/rootfs.sh) as a second disk,
 #                           /dev/vdb, copy-on-write; COMMAND runs chrooted in it
 #     -n, --net HOST:GUEST  a virtio-net NIC on QEMU's user network (the guest
@@ -25,7 +30,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-kernel=test payload="" timeout=600 out="" interactive=0 rootfs=""
+kernel=test payload="" timeout=600 out="" interactive=0 rootfs="" icount=0
 fwds=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
 	-t|--timeout)	timeout=$2; shift 2 ;;
 	-o|--out)	out=$2; shift 2 ;;
 	-i|--interactive) interactive=1; shift ;;
+	-c|--icount)	icount=1; shift ;;
 	-r|--rootfs)	rootfs=$2; shift 2 ;;
 	-n|--net)	[[ $2 =~ ^[0-9]+:[0-9]+$ ]] ||
 				die "run.sh: -n wants HOSTPORT:GUESTPORT, not '$2'"
@@ -62,7 +68,9 @@ truncate -s 512M "$work/disk.img"
 
 accel=tcg,thread=single
 [ "${KTRACE_KVM:-0}" = 1 ] && accel=kvm
-qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp 2 -m 2048
+cpus=(-smp 2)
+[ $icount -eq 0 ] || cpus=(-smp 1 -icount shift=0,sleep=off)
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max "${cpus[@]}" -m 2048
       -kernel "$kdir/bzImage" -initrd "$work/initrd.gz"
       -append "console=ttyS0 panic=-1 loglevel=7 kmemleak=on nokaslr kunit.enable=1 tsc=reliable"
       -drive "file=$work/disk.img,if=virtio,format=raw,cache=unsafe"
