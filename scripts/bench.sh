@@ -23,11 +23,11 @@ set -euo pipefail
 cd "$KTRACE_TOP"
 
 quick=0 json="" docs=1 icount=()
-sect=bench-results
+sect=bench-results timing=wall
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick)	quick=1; shift ;;
-	--icount)	icount=(-c); sect=bench-icount; shift ;;
+	--icount)	icount=(-c); sect=bench-icount timing=instructions; shift ;;
 	--json)		json=$2; shift 2 ;;
 	--no-docs)	docs=0; shift ;;
 	--)		shift; break ;;
@@ -79,19 +79,21 @@ tests/vm/run.sh -k "$kernel" "${icount[@]}" -p "$payload" -r "$rootfs" -t "$time
 	-- "sh /ktrace/bench-guest.sh ${args[*]}" > "$out/guest.log" 2> "$out/run.err" || rc=$?
 took=$(( $(date +%s) - start ))
 
-# The table (everything but the JSON) to the terminal; the JSON to $json.
+# The table (everything but the JSON) to the terminal; the JSON to $json,
+# saying what timed it: the wall clock, or the instruction count.
 sed '/^KTRACE_BENCH_JSON_BEGIN$/,/^KTRACE_BENCH_JSON_END$/d' "$out/guest.log"
 sed -n '/^KTRACE_BENCH_JSON_BEGIN$/,/^KTRACE_BENCH_JSON_END$/p' "$out/guest.log" |
-	sed '1d;$d' > "$json.tmp"
+	sed '1d;$d' | sed "1s/^{/{\"timing\": \"$timing\", /" > "$json.tmp"
 [ $rc -eq 0 ] || { cat "$out/run.err" >&2; die "bench guest failed (exit $rc)"; }
 [ -s "$json.tmp" ] || die "the guest printed no results"
 mv "$json.tmp" "$json"
 echo "bench: results in $json (guest run ${took}s)"
 
 # The JSON has the shape the issue gives, and sane values; no timing.
-python3 - "$json" <<'PY' || die "results.json: wrong shape"
+python3 - "$json" "$timing" <<'PY' || die "results.json: wrong shape"
 import json, math, sys
 r = json.load(open(sys.argv[1]))
+assert r["timing"] == sys.argv[2], r["timing"]
 paths = ["floor", "module", "bpf", "trace_pipe", "hist_trigger", "bcc", "bpftrace"]
 assert isinstance(r["kernel"], str) and r["kernel"]
 assert isinstance(r["repetitions"], int) and r["repetitions"] >= 1
