@@ -9,20 +9,24 @@
  * keys, with no deletion, so a lookup stops at the first empty slot; a new
  * key past capacity is counted as overflow.  A nested handler that sees a
  * slot being claimed skips it, so a key can appear twice in one table;
- * reads merge by key anyway.
+ * reads merge by key anyway.  A direct table keeps its lower half for
+ * small integer keys, each in the slot of its number: no hash and no key
+ * to compare on the way to it (kt_agg_count_direct()).
  *
  * There are two sets of per-CPU tables.  Handlers add to the set that
- * agg->epoch selects.  A read-and-clear flips the epoch, waits with
- * synchronize_rcu() for every handler that may still use the old set
- * (handlers run with preemption disabled, an RCU read-side section), then
- * reads and zeroes the old set alone.  Each event lands in exactly one
- * read: nothing is lost or counted twice, unlike read-then-delete.
+ * agg->epoch selects, through a per-CPU pointer to their CPU's table.
+ * A read-and-clear flips the epoch, waits with synchronize_rcu() for
+ * every handler that may still use the old set (handlers run with
+ * preemption disabled, an RCU read-side section), then reads and zeroes
+ * the old set alone.  Each event lands in exactly one read: nothing is
+ * lost or counted twice, unlike read-then-delete.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hash.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -67,6 +71,7 @@ static void kt_agg_free_tables(struct kt_agg *agg)
 	unsigned int e, cpu;
 
 	kvfree(agg->index);
+	free_percpu(agg->cur);
 	for (e = 0; e < 2; e++) {
 		if (!agg->tables[e])
 			continue;
@@ -88,6 +93,17 @@ static u64 kt_unit_div(u32 unit)
 	}
 }
 
+/* Points handlers at the set of @epoch; see kt_agg_read(). */
+static void kt_agg_set_epoch(struct kt_agg *agg, unsigned int epoch)
+{
+	unsigned int cpu;
+
+	WRITE_ONCE(agg->epoch, epoch);
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(*per_cpu_ptr(agg->cur, cpu),
+			   agg->tables[epoch][cpu]);
+}
+
 struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 {
 	struct kt_agg *agg;
@@ -99,6 +115,8 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 	if (!agg)
 		return NULL;
 	agg->p = *p;
+	/* A direct table of one key would hash the rest into one slot. */
+	agg->p.direct = p->direct && p->capacity > 1;
 	switch (p->hist) {
 	case KTRACE_HIST_LOG2:
 		agg->nr_slots = KTRACE_LOG2_SLOTS;
@@ -120,6 +138,9 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 			      KT_AGG_GFP);
 	if (!agg->index)
 		goto err_free;
+	agg->cur = alloc_percpu(struct kt_agg_table *);
+	if (!agg->cur)
+		goto err_free;
 
 	for (e = 0; e < 2; e++) {
 		agg->tables[e] = kcalloc(nr_cpu_ids, sizeof(*agg->tables[e]),
@@ -134,6 +155,7 @@ struct kt_agg *kt_agg_create(const struct kt_agg_params *p)
 				goto err_free;
 		}
 	}
+	kt_agg_set_epoch(agg, 0);
 	return agg;
 
 err_free:
@@ -157,38 +179,70 @@ static u32 kt_agg_hash(const u64 key[2], u32 nr)
 	return kt_agg_hash_bits(key[0], key[1], ilog2(nr));
 }
 
+enum kt_agg_try { KT_AGG_FOUND, KT_AGG_ON, KT_AGG_FULL };
+
+/*
+ * Whether slot @ent holds key {@k0, @k1}, claiming it when empty:
+ * KT_AGG_FOUND; KT_AGG_ON when it holds another key or is being claimed;
+ * KT_AGG_FULL when it is empty but the table has no room for a key.
+ */
+static enum kt_agg_try kt_agg_try(struct kt_agg *agg, struct kt_agg_table *t,
+				  struct kt_agg_ent *ent, u64 k0, u64 k1)
+{
+	switch (local_read(&ent->state)) {
+	case KT_ENT_READY:
+		if (ent->key[0] == k0 && ent->key[1] == k1)
+			return KT_AGG_FOUND;
+		return KT_AGG_ON;
+	case KT_ENT_EMPTY:
+		if (local_inc_return(&t->nr_keys) > agg->p.capacity) {
+			local_dec(&t->nr_keys);
+			return KT_AGG_FULL;
+		}
+		if (local_cmpxchg(&ent->state, KT_ENT_EMPTY,
+				  KT_ENT_CLAIMING) != KT_ENT_EMPTY) {
+			/* A nested handler took it. */
+			local_dec(&t->nr_keys);
+			return KT_AGG_ON;
+		}
+		ent->key[0] = k0;
+		ent->key[1] = k1;
+		/* Readers on other CPUs check state, then the key. */
+		smp_wmb();
+		local_set(&ent->state, KT_ENT_READY);
+		return KT_AGG_FOUND;
+	}
+	return KT_AGG_ON;
+}
+
 struct kt_agg_ent *kt_agg_lookup_slow(struct kt_agg *agg,
 				      struct kt_agg_table *t, u64 k0, u64 k1)
 {
-	u32 h = kt_agg_hash_bits(k0, k1, agg->hash_bits), i;
+	u32 base = 0, n = agg->nr_ents, h, i;
 	struct kt_agg_ent *ent;
+	enum kt_agg_try r;
 
-	for (i = 0; i < agg->nr_ents; i++) {
-		ent = kt_agg_ent(agg, t, (h + i) & (agg->nr_ents - 1));
-		switch (local_read(&ent->state)) {
-		case KT_ENT_READY:
-			if (ent->key[0] == k0 && ent->key[1] == k1)
-				return ent;
-			break;
-		case KT_ENT_EMPTY:
-			/* No deletion: the key is in no later slot. */
-			if (local_inc_return(&t->nr_keys) > agg->p.capacity) {
-				local_dec(&t->nr_keys);
-				return NULL;
-			}
-			if (local_cmpxchg(&ent->state, KT_ENT_EMPTY,
-					  KT_ENT_CLAIMING) != KT_ENT_EMPTY) {
-				/* A nested handler took it: look on. */
-				local_dec(&t->nr_keys);
-				break;
-			}
-			ent->key[0] = k0;
-			ent->key[1] = k1;
-			/* Readers on other CPUs check state, then the key. */
-			smp_wmb();
-			local_set(&ent->state, KT_ENT_READY);
-			return ent;
+	if (agg->p.direct) {
+		n = agg->p.capacity;
+		base = n;
+		if (!k1 && k0 < n) {
+			ent = kt_agg_ent(agg, t, k0);
+			r = kt_agg_try(agg, t, ent, k0, k1);
+			if (r != KT_AGG_ON)
+				return r == KT_AGG_FOUND ? ent : NULL;
+			/*
+			 * The handler this one interrupted is claiming it:
+			 * the key goes to the hashed half, merged when read.
+			 */
 		}
+	}
+	h = kt_agg_hash_bits(k0, k1, ilog2(n));
+	for (i = 0; i < n; i++) {
+		ent = kt_agg_ent(agg, t, base + ((h + i) & (n - 1)));
+		r = kt_agg_try(agg, t, ent, k0, k1);
+		/* No deletion: past an empty slot the key is nowhere. */
+		if (r != KT_AGG_ON)
+			return r == KT_AGG_FOUND ? ent : NULL;
 	}
 	return NULL;
 }
@@ -289,7 +343,7 @@ u32 kt_agg_read(struct kt_agg *agg, bool clear, void *buf, u64 *overflow)
 	*overflow = 0;
 
 	if (clear) {
-		WRITE_ONCE(agg->epoch, epoch ^ 1);
+		kt_agg_set_epoch(agg, epoch ^ 1);
 		/* No handler still adds to the old set after this. */
 		synchronize_rcu();
 	}

@@ -11,6 +11,7 @@
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
+#include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/types.h>
 #include <asm/local.h>
@@ -20,6 +21,7 @@ struct kt_agg_params {
 	u32 hist;		/* KTRACE_HIST_* */
 	u32 capacity;		/* keys per CPU table; 0: one unkeyed result */
 	u32 unit;		/* KTRACE_UNIT_*: values are divided to it */
+	bool direct;		/* small integer keys: see kt_agg_home_slot() */
 	u64 lin_min;		/* KTRACE_HIST_LINEAR bounds */
 	u64 lin_max;
 	u64 lin_step;
@@ -55,6 +57,8 @@ struct kt_agg {
 	u64 div;			/* ns per unit */
 	unsigned int epoch;		/* set handlers add to; readers flip */
 	struct kt_agg_table **tables[2];	/* [epoch][cpu] */
+	/* Each CPU's table in the set of the epoch: one load in handlers. */
+	struct kt_agg_table * __percpu *cur;
 	u32 *index;			/* merge hash of 2 * max_out, readers */
 };
 
@@ -67,6 +71,22 @@ static inline struct kt_agg_ent *kt_agg_ent(const struct kt_agg *agg,
 static inline u32 kt_agg_hash_bits(u64 k0, u64 k1, u32 bits)
 {
 	return hash_64(k0 ^ hash_64(k1, 64), bits);
+}
+
+/*
+ * The slot a key probes from.  A direct table gives each small integer
+ * key {k, 0}, k below capacity (a syscall number), slot k of its lower
+ * half, found without hashing, and no other key ever takes it; other
+ * keys hash into the upper half.
+ */
+static __always_inline u32 kt_agg_home_slot(const struct kt_agg *agg,
+					    u64 k0, u64 k1)
+{
+	if (!agg->p.direct)
+		return kt_agg_hash_bits(k0, k1, agg->hash_bits);
+	if (!k1 && k0 < agg->p.capacity)
+		return k0;
+	return agg->p.capacity + kt_agg_hash_bits(k0, k1, agg->hash_bits - 1);
 }
 
 /*
@@ -99,7 +119,7 @@ static __always_inline struct kt_agg_ent *kt_agg_home(struct kt_agg *agg,
 {
 	struct kt_agg_ent *ent;
 
-	ent = kt_agg_ent(agg, t, kt_agg_hash_bits(k0, k1, agg->hash_bits));
+	ent = kt_agg_ent(agg, t, kt_agg_home_slot(agg, k0, k1));
 	if (unlikely(local_read(&ent->state) != KT_ENT_READY ||
 		     ent->key[0] != k0 || ent->key[1] != k1))
 		return NULL;
@@ -110,9 +130,7 @@ static __always_inline struct kt_agg_ent *kt_agg_home(struct kt_agg *agg,
 static __always_inline struct kt_agg_table *
 kt_agg_this_table(struct kt_agg *agg)
 {
-	unsigned int epoch = READ_ONCE(agg->epoch) & 1;
-
-	return agg->tables[epoch][smp_processor_id()];
+	return this_cpu_read(*agg->cur);
 }
 
 /* Adds one event with @value to @ent; see __kt_agg_add(). */
@@ -171,22 +189,25 @@ static __always_inline bool __kt_agg_add(struct kt_agg *agg, u64 k0, u64 k1,
 }
 
 /*
- * kt_agg_count_key() only where it costs no call: a keyed aggregation
- * whose key sits in its home slot.  Returns false, having added nothing,
+ * kt_agg_count_key() for the key {@k, 0} of a direct aggregation without
+ * a unit to divide by (ns or plain counts), only where it costs no call:
+ * once the key has its slot.  Returns false, having added nothing,
  * otherwise: the caller then adds the event with kt_agg_count_key(), out
  * of line.  For handlers whose hot path must save no registers.
  */
-static __always_inline bool kt_agg_count_home(struct kt_agg *agg, u64 k0,
-					      u64 k1, u64 value)
+static __always_inline bool kt_agg_count_direct(struct kt_agg *agg, u64 k,
+						u64 value)
 {
 	struct kt_agg_ent *ent;
 
-	if (unlikely(!agg->p.capacity))
+	if (unlikely(k >= agg->p.capacity))
 		return false;
-	ent = kt_agg_home(agg, kt_agg_this_table(agg), k0, k1);
-	if (unlikely(!ent))
+	/* Slot k holds no other key: kt_agg_home_slot(). */
+	ent = kt_agg_ent(agg, kt_agg_this_table(agg), k);
+	if (unlikely(local_read(&ent->state) != KT_ENT_READY))
 		return false;
-	kt_agg_ent_add(agg, ent, value, false);
+	local_inc(&ent->count);
+	local_add(value, &ent->sum);
 	return true;
 }
 

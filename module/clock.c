@@ -34,6 +34,8 @@ u32 kt_cycles_mult;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_mult);
 u32 kt_cycles_shift;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_shift);
+u64 kt_cycles_mult32;		/* ns per cycle << 32 */
+EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_mult32);
 u64 kt_cycles_per_ms = U64_MAX;
 EXPORT_SYMBOL_FOR_KUNIT(kt_cycles_per_ms);
 
@@ -56,6 +58,7 @@ void kt_cycles_init(void)
 	/* kt_tsc_ns() multiplies by halves: it needs a shift of 32 or less. */
 	if (kt_cycles_shift > 32)
 		return;
+	kt_cycles_mult32 = div_u64((u64)NSEC_PER_MSEC << 32, tsc_khz);
 	kt_cycles_per_ms = tsc_khz;
 	static_branch_enable(&kt_cycles_tsc);
 }

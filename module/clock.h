@@ -84,8 +84,27 @@ static __always_inline u64 kt_stamp_hold(struct kt_stamp_cpu *s, u64 ns)
 DECLARE_STATIC_KEY_FALSE(kt_cycles_tsc);
 extern u32 kt_cycles_mult;
 extern u32 kt_cycles_shift;
+extern u64 kt_cycles_mult32;
 extern u64 kt_cycles_per_ms;
 
+#ifdef CONFIG_X86_64
+/*
+ * Nanoseconds in @cycles of the TSC: (cycles * kt_cycles_mult32) >> 32
+ * by one 64 x 64 -> 128-bit MUL and a SHRD, in asm because a 128-bit
+ * product in C makes gcc realign the stack of every handler that inlines
+ * this.
+ */
+static __always_inline u64 kt_tsc_ns(u64 cycles)
+{
+	u64 ns, hi;
+
+	asm ("mulq %[mult]\n\tshrdq $32, %%rdx, %%rax"
+	     : "=a" (ns), "=d" (hi)
+	     : "a" (cycles), [mult] "rm" (kt_cycles_mult32)
+	     : "cc");
+	return ns;
+}
+#else
 /* Nanoseconds in @cycles of the TSC. */
 static __always_inline u64 kt_tsc_ns(u64 cycles)
 {
@@ -103,6 +122,7 @@ static __always_inline u64 kt_tsc_ns(u64 cycles)
 		ns += mul_u32_u32(hi, kt_cycles_mult) << (32 - kt_cycles_shift);
 	return ns;
 }
+#endif
 
 /*
  * Whether kt_cycles() reads the TSC.  A handler that must not make a
@@ -115,14 +135,19 @@ static __always_inline bool kt_cycles_fast(void)
 	return static_branch_likely(&kt_cycles_tsc);
 }
 
+/*
+ * The TSC for a latency, unordered as sched_clock() reads it: a reading
+ * that executes a few cycles early or late is noise next to the call it
+ * times, and a fence on each side is not.
+ */
 static __always_inline u64 kt_tsc(void)
 {
-	return rdtsc_ordered();
+	return rdtsc();
 }
 
 static __always_inline u64 kt_tsc_since(u64 start)
 {
-	return kt_tsc_ns(rdtsc_ordered() - start);
+	return kt_tsc_ns(rdtsc() - start);
 }
 
 /*

@@ -10,12 +10,27 @@
 #include "filter.h"
 #include "kunit_export.h"
 
+/* The pid and tgid filters as kt_filter_task_ids() applies them. */
+static void kt_filter_init_ids(struct kt_filter *f)
+{
+	struct kt_task_ids ids = { .pid = f->pid, .tgid = f->tgid };
+	struct kt_task_ids mask = {
+		.pid = f->flags & KTRACE_ENABLE_PID ? -1 : 0,
+		.tgid = f->flags & KTRACE_ENABLE_TGID ? -1 : 0,
+	};
+
+	BUILD_BUG_ON(sizeof(ids) != sizeof(f->ids));
+	memcpy(&f->ids, &ids, sizeof(f->ids));
+	memcpy(&f->ids_mask, &mask, sizeof(f->ids_mask));
+}
+
 int kt_filter_init(struct kt_filter *f, const struct ktrace_enable *en)
 {
 	memset(f, 0, sizeof(*f));
 	f->flags = en->flags & KT_FILTER_FLAGS;
 	f->pid = en->pid;
 	f->tgid = en->tgid;
+	kt_filter_init_ids(f);
 	f->dev = en->dev;
 	strscpy(f->comm, en->comm, sizeof(f->comm));
 	if (f->flags & KTRACE_ENABLE_CGROUP) {

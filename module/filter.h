@@ -8,6 +8,7 @@
 #define _KTRACE_FILTER_H
 
 #include <linux/sched.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include "../uapi/ktrace.h"
@@ -16,6 +17,8 @@ struct cgroup;
 
 struct kt_filter {
 	u64 flags;			/* KT_FILTER_FLAGS set */
+	u64 ids;			/* pid and tgid: see kt_task_ids() */
+	u64 ids_mask;			/* the bits of ids filtered on */
 	u32 pid;
 	u32 tgid;
 	u32 dev;
@@ -40,11 +43,42 @@ static inline bool kt_filter_named(const struct kt_filter *f)
 	return f->flags & (KTRACE_ENABLE_COMM | KTRACE_ENABLE_CGROUP);
 }
 
-/* Whether @task passes the pid and tgid filters of @f: two compares. */
+/* A task's pid and tgid, in the order task_struct keeps them. */
+struct kt_task_ids {
+	pid_t pid;
+	pid_t tgid;
+};
+
+/* Whether task_struct keeps them side by side: not if randomized. */
+#define KT_TASK_IDS_PAIRED \
+	(offsetof(struct task_struct, tgid) == \
+	 offsetof(struct task_struct, pid) + sizeof(pid_t))
+
+/*
+ * @task's pid and tgid as a struct kt_task_ids in a u64, read with one
+ * load where KT_TASK_IDS_PAIRED.  Through a plain pointer: the load
+ * spans the two fields.
+ */
+static __always_inline u64 kt_task_ids(struct task_struct *task)
+{
+	const void *p = (const void *)task + offsetof(struct task_struct, pid);
+	u64 ids;
+
+	memcpy(&ids, p, sizeof(ids));
+	return ids;
+}
+
+/*
+ * Whether @task passes the pid and tgid filters of @f: one load, a xor
+ * and a mask test where task_struct pairs the two, else two compares.
+ */
 static inline bool kt_filter_task_ids(const struct kt_filter *f,
 				      struct task_struct *task)
 {
 	u64 flags = f->flags;
+
+	if (KT_TASK_IDS_PAIRED)
+		return !((kt_task_ids(task) ^ f->ids) & f->ids_mask);
 
 	if ((flags & KTRACE_ENABLE_PID) && task->pid != f->pid)
 		return false;

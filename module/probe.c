@@ -118,6 +118,19 @@ static bool kt_probe_detach(struct kt_probe *probe)
 	return true;
 }
 
+/* Sets probe->fast after its instances changed; kt_probe_lock held. */
+static void kt_probe_set_fast(struct kt_probe *probe)
+{
+	struct kt_inst *inst = NULL;
+
+	if (probe->ops->inst_fast && probe->users == 1) {
+		inst = list_first_entry(&probe->insts, struct kt_inst, node);
+		if (!probe->ops->inst_fast(inst))
+			inst = NULL;
+	}
+	rcu_assign_pointer(probe->fast, inst);
+}
+
 int kt_probe_enable(struct kt_inst *inst)
 {
 	struct kt_probe *probe = inst->probe;
@@ -148,6 +161,7 @@ int kt_probe_enable(struct kt_inst *inst)
 	inst->enabled_gen = probe->gen + 1;
 	WRITE_ONCE(probe->gen, inst->enabled_gen);
 	list_add_tail_rcu(&inst->node, &probe->insts);
+	kt_probe_set_fast(probe);
 out_unlock:
 	mutex_unlock(&kt_probe_lock);
 	return err;
@@ -164,7 +178,9 @@ void kt_probe_disable(struct kt_inst *inst)
 		probe->ops->inst_detach(inst);
 	list_del_rcu(&inst->node);
 	probe->slots &= ~BIT_ULL(inst->slot);
-	if (!--probe->users)
+	--probe->users;
+	kt_probe_set_fast(probe);
+	if (!probe->users)
 		detached = kt_probe_detach(probe);
 	mutex_unlock(&kt_probe_lock);
 	/* Detaching waited for handlers already; otherwise wait here. */

@@ -60,6 +60,11 @@ struct kt_probe_ops {
 	 * the instance lives; NULL when it probes none (optional).
 	 */
 	const char *(*inst_symbols)(struct kt_inst *inst, u32 *nr);
+	/*
+	 * Whether the handlers have a fast path for @inst when it is the
+	 * probe's only instance: see probe->fast (optional).
+	 */
+	bool (*inst_fast)(const struct kt_inst *inst);
 };
 
 struct kt_probe {
@@ -68,12 +73,20 @@ struct kt_probe {
 	u64 slots;			/* slots in use, kt_probe_lock */
 	struct list_head insts;		/* RCU; written under kt_probe_lock */
 	void *priv;			/* probe state while attached */
+	/* Per-CPU state while attached: one load nearer than priv's. */
+	void __percpu *cpu_priv;
 	/*
 	 * Instances enabled so far, kt_probe_lock.  A handler that keeps a
 	 * start and reads gen then, knows which instances were enabled
 	 * before it: those whose enabled_gen is not above what it read.
 	 */
 	u64 gen;
+	/*
+	 * The only instance, when it is alone and ops->inst_fast() takes it,
+	 * else NULL: handlers test one pointer, not the list and each
+	 * instance's options (RCU; written under kt_probe_lock).
+	 */
+	struct kt_inst __rcu *fast;
 };
 
 /* Per-CPU counters of an instance, summed by KTRACE_IOC_STATS. */

@@ -177,6 +177,8 @@ static struct kt_agg *kt_enable_agg(const struct kt_probe_ops *ops,
 		.hist = KTRACE_HIST_NONE,
 		.capacity = en->key == KTRACE_KEY_NONE ? 0 : ops->capacity,
 		.unit = en->unit,
+		/* Syscall numbers: each has its own slot. */
+		.direct = en->key == KTRACE_KEY_SYSCALL,
 	};
 
 	if (ops->kind == KTRACE_KIND_HIST) {

@@ -42,10 +42,16 @@ struct kt_sc_start {
 	long nr;
 };
 
+/* probe->priv; probe->cpu_priv holds a struct kt_sc_start per CPU. */
 struct kt_sc_priv {
-	struct kt_sc_start __percpu *cpu;
 	struct kt_pidtab tab;		/* starts of switched-out tasks */
 };
+
+/* This CPU's slot. */
+static __always_inline struct kt_sc_start *kt_sc_slot(struct kt_probe *probe)
+{
+	return this_cpu_ptr((struct kt_sc_start __percpu *)probe->cpu_priv);
+}
 
 /* @task's call is lost to the instances that wanted it: no room. */
 static void kt_sc_lost(struct kt_probe *probe, struct task_struct *task)
@@ -66,8 +72,7 @@ static void kt_sc_lost(struct kt_probe *probe, struct task_struct *task)
 static __always_inline void kt_sc_start(struct kt_probe *probe, long id,
 					const bool tsc)
 {
-	struct kt_sc_priv *priv = probe->priv;
-	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+	struct kt_sc_start *st = kt_sc_slot(probe);
 
 	st->cycles = tsc ? kt_tsc() : kt_cycles();
 	st->gen = READ_ONCE(probe->gen);
@@ -75,11 +80,12 @@ static __always_inline void kt_sc_start(struct kt_probe *probe, long id,
 	st->task = current;
 }
 
-/* sys_enter from instance @inst on, the general case: see below. */
-static noinline void kt_sc_enter_from(struct kt_probe *probe,
-				      struct kt_inst *inst, long id)
+/* sys_enter with several instances, or a comm or cgroup filter. */
+static noinline void kt_sc_enter_all(struct kt_probe *probe, long id)
 {
-	list_for_each_entry_from_rcu(inst, &probe->insts, node) {
+	struct kt_inst *inst;
+
+	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		if (kt_filter_task(&inst->filter, current)) {
 			kt_sc_start(probe, id, false);
 			return;
@@ -88,27 +94,22 @@ static noinline void kt_sc_enter_from(struct kt_probe *probe,
 }
 
 /*
- * Only tasks some instance records take a slot.  The hot path makes no
- * call, so the handler saves no registers: a pid or tgid filter is two
- * compares, and the TSC is read inline.  A comm or cgroup filter, or the
- * kernel clock, takes the general path out of line.
+ * Only tasks some instance records take a slot.  The hot path, a lone
+ * instance with a pid or tgid filter or none, makes no call, so the
+ * handler saves no registers: two compares, and the TSC read inline.
+ * Anything else takes the general path out of line.
  */
 static void kt_sc_on_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct kt_probe *probe = data;
-	struct kt_inst *inst;
+	struct kt_inst *inst = rcu_dereference_sched(probe->fast);
 
-	list_for_each_entry_rcu(inst, &probe->insts, node) {
-		if (unlikely(kt_filter_named(&inst->filter) ||
-			     !kt_cycles_fast())) {
-			kt_sc_enter_from(probe, inst, id);
-			return;
-		}
-		if (kt_filter_task_ids(&inst->filter, current)) {
-			kt_sc_start(probe, id, true);
-			return;
-		}
+	if (unlikely(!inst || !kt_cycles_fast())) {
+		kt_sc_enter_all(probe, id);
+		return;
 	}
+	if (kt_filter_task_ids(&inst->filter, current))
+		kt_sc_start(probe, id, true);
 }
 
 /* current is switched out: a start in its slot goes to the pid table. */
@@ -117,7 +118,7 @@ static void kt_sc_on_switch(void *data, bool preempt, struct task_struct *prev,
 {
 	struct kt_probe *probe = data;
 	struct kt_sc_priv *priv = probe->priv;
-	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+	struct kt_sc_start *st = kt_sc_slot(probe);
 
 	if (likely(st->task != prev))
 		return;
@@ -212,27 +213,34 @@ static noinline void kt_sc_count_from(struct kt_inst *inst, long nr, long ret,
 }
 
 /*
- * kt_sc_count_one() for a start from the slot, in the common case only:
- * a pid or tgid filter or none, a key in its home slot, a hit that is not
- * timed.  Inline and without a call, so that the handler saves no
- * registers.  Returns false when it did not count the call: then *@hit
- * is 0, or the number of the hit it counted already.
+ * The instances the hot path takes: keyed by syscall in a direct table,
+ * times in ns, every call counted, a pid or tgid filter or none.  Alone
+ * on the probe, such an instance is probe->fast.
+ */
+static bool kt_sc_inst_fast(const struct kt_inst *inst)
+{
+	return inst->key == KTRACE_KEY_SYSCALL && inst->agg->p.direct &&
+	       kt_agg_unit(inst->agg) == KTRACE_UNIT_NSEC &&
+	       !(inst->opts & KTRACE_SYSCOUNT_FAILED) &&
+	       !kt_filter_named(&inst->filter);
+}
+
+/*
+ * kt_sc_count_one() for a start from the slot and probe->fast @inst, in
+ * the common case only: a key in its own slot, a hit that is not timed.
+ * Inline and without a call, so that the handler saves no registers.
+ * Returns false when it did not count the call: then *@hit is 0, or the
+ * number of the hit it counted already.
  */
 static __always_inline bool kt_sc_count_fast(struct kt_inst *inst, long nr,
 					     u64 delta, u64 gen, u64 *hit)
 {
-	u64 k0;
-
-	if (unlikely(kt_filter_named(&inst->filter) ||
-		     !kt_filter_task_ids(&inst->filter, current) ||
+	if (unlikely(!kt_filter_task_ids(&inst->filter, current) ||
 		     gen < inst->enabled_gen))
 		return false;
 	*hit = this_cpu_add_return(inst->stats->hits, 1);
-	if (unlikely(kt_hit_timed(*hit) || inst->key == KTRACE_KEY_COMM ||
-		     (inst->opts & KTRACE_SYSCOUNT_FAILED)))
-		return false;
-	k0 = inst->key == KTRACE_KEY_TGID ? (u64)current->tgid : (u64)nr;
-	if (unlikely(!kt_agg_count_home(inst->agg, k0, 0, delta)))
+	if (unlikely(kt_hit_timed(*hit) ||
+		     !kt_agg_count_direct(inst->agg, nr, delta)))
 		return false;
 	this_cpu_inc(inst->stats->recorded);
 	return true;
@@ -275,14 +283,13 @@ static noinline void kt_sc_exit_clock(struct kt_probe *probe,
 
 /*
  * The hot path: a call that entered on this CPU and never left it, timed
- * in cycles, counted inline for the first instance in the common case;
+ * in cycles, counted inline for probe->fast in the common case;
  * everything else goes out of line by a tail call.
  */
 static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 {
 	struct kt_probe *probe = data;
-	struct kt_sc_priv *priv = probe->priv;
-	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+	struct kt_sc_start *st = kt_sc_slot(probe);
 	struct kt_inst *inst;
 	u64 delta, hit = 0;
 
@@ -296,16 +303,15 @@ static void kt_sc_on_exit(void *data, struct pt_regs *regs, long ret)
 		return;
 	}
 	delta = kt_tsc_since(st->cycles);
-	inst = list_first_or_null_rcu(&probe->insts, struct kt_inst, node);
-	if (unlikely(!inst))
+	inst = rcu_dereference_sched(probe->fast);
+	if (likely(inst) &&
+	    likely(kt_sc_count_fast(inst, st->nr, delta, st->gen, &hit)))
 		return;
-	if (unlikely(!kt_sc_count_fast(inst, st->nr, delta, st->gen, &hit))) {
+	if (!inst)
+		inst = list_first_or_null_rcu(&probe->insts, struct kt_inst,
+					      node);
+	if (inst)
 		kt_sc_count_from(inst, st->nr, ret, delta, st->gen, hit);
-		return;
-	}
-	inst = kt_inst_next(inst);
-	if (unlikely(inst))
-		kt_sc_count_from(inst, st->nr, ret, delta, st->gen, 0);
 }
 
 /* @p, current, exits: exit and exit_group leave a start behind. */
@@ -313,7 +319,7 @@ static void kt_sc_on_process_exit(void *data, struct task_struct *p)
 {
 	struct kt_probe *probe = data;
 	struct kt_sc_priv *priv = probe->priv;
-	struct kt_sc_start *st = this_cpu_ptr(priv->cpu);
+	struct kt_sc_start *st = kt_sc_slot(probe);
 	int s;
 
 	if (st->task == p)
@@ -342,8 +348,8 @@ static int kt_sc_attach(struct kt_probe *probe)
 	priv = kvzalloc(sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return -ENOMEM;
-	priv->cpu = alloc_percpu(struct kt_sc_start);
-	if (!priv->cpu) {
+	probe->cpu_priv = alloc_percpu(struct kt_sc_start);
+	if (!probe->cpu_priv) {
 		kvfree(priv);
 		return -ENOMEM;
 	}
@@ -351,7 +357,8 @@ static int kt_sc_attach(struct kt_probe *probe)
 	err = kt_tp_register(kt_sc_hooks, ARRAY_SIZE(kt_sc_hooks), probe);
 	if (err) {
 		probe->priv = NULL;
-		free_percpu(priv->cpu);
+		free_percpu(probe->cpu_priv);
+		probe->cpu_priv = NULL;
 		kvfree(priv);
 	}
 	return err;
@@ -363,7 +370,8 @@ static void kt_sc_detach(struct kt_probe *probe)
 
 	kt_tp_unregister(kt_sc_hooks, ARRAY_SIZE(kt_sc_hooks), probe);
 	probe->priv = NULL;
-	free_percpu(priv->cpu);
+	free_percpu(probe->cpu_priv);
+	probe->cpu_priv = NULL;
 	kvfree(priv);
 }
 
@@ -379,6 +387,7 @@ const struct kt_probe_ops kt_probe_syscount = {
 	.capacity = 1024,
 	.attach = kt_sc_attach,
 	.detach = kt_sc_detach,
+	.inst_fast = kt_sc_inst_fast,
 	.hooks = kt_sc_hooks,
 	.nr_hooks = ARRAY_SIZE(kt_sc_hooks),
 };

@@ -349,6 +349,97 @@ static void hist_agg_add_when_table_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hist_find(test, nr, 3)->count, 2ULL);
 }
 
+/* The entry of key {@k0, @k1} among the @nr read, or NULL. */
+static struct ktrace_agg_entry *hist_find2(struct kunit *test, u32 nr,
+					   u64 k0, u64 k1)
+{
+	struct ktrace_agg_entry *e;
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		e = hist_entry(test, i);
+		if (e->key[0] == k0 && e->key[1] == k1)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * A direct table: a small key gets its own slot when first added, and
+ * kt_agg_count_direct() finds it there; keys too large, or with a second
+ * word, hash beside them; the capacity counts both; a clear empties all.
+ */
+static void hist_agg_direct(struct kunit *test)
+{
+	struct hist_test_ctx *ctx = test->priv;
+	struct kt_agg_params p = { .capacity = 8, .direct = true };
+	bool before, after, large, added[4], full;
+	struct ktrace_agg_entry *e;
+	struct kt_agg *agg;
+	unsigned int ok, i;
+	u32 nr;
+
+	agg = hist_create(test, &p);
+	preempt_disable();
+	before = kt_agg_count_direct(agg, 3, 10);
+	added[0] = kt_agg_count_key(agg, 3, 0, 10);
+	after = kt_agg_count_direct(agg, 3, 20);
+	large = kt_agg_count_direct(agg, 8, 5);
+	added[1] = kt_agg_count_key(agg, 8, 0, 5);
+	added[2] = kt_agg_count_key(agg, 1000, 0, 7);
+	added[3] = kt_agg_count_key(agg, 3, 1, 9);
+	preempt_enable();
+
+	KUNIT_EXPECT_FALSE(test, before);
+	KUNIT_EXPECT_TRUE(test, after);
+	KUNIT_EXPECT_FALSE(test, large);
+	for (i = 0; i < ARRAY_SIZE(added); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, added[i], "key %u", i);
+
+	nr = hist_read(test, false);
+	KUNIT_EXPECT_EQ(test, nr, 4);
+	KUNIT_EXPECT_EQ(test, ctx->overflow, 0ULL);
+	e = hist_find(test, nr, 3);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->count, 2ULL);
+	KUNIT_EXPECT_EQ(test, e->sum, 30ULL);
+	e = hist_find(test, nr, 8);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->sum, 5ULL);
+	e = hist_find(test, nr, 1000);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->sum, 7ULL);
+	e = hist_find2(test, nr, 3, 1);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->count, 1ULL);
+	KUNIT_EXPECT_EQ(test, e->sum, 9ULL);
+
+	/* Four keys held: four more fit, in either half, not a fifth. */
+	preempt_disable();
+	ok = kt_agg_count_key(agg, 0, 0, 1) + kt_agg_count_key(agg, 7, 0, 1) +
+	     kt_agg_count_key(agg, 500, 0, 1) + kt_agg_count_key(agg, 5, 2, 1);
+	full = kt_agg_count_key(agg, 6, 0, 1);
+	after = kt_agg_count_direct(agg, 7, 1);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, ok, 4);
+	KUNIT_EXPECT_FALSE(test, full);
+	KUNIT_EXPECT_TRUE(test, after);
+	nr = hist_read(test, true);
+	KUNIT_EXPECT_EQ(test, nr, 8);
+	KUNIT_EXPECT_EQ(test, ctx->overflow, 1ULL);
+	e = hist_find(test, nr, 7);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->count, 2ULL);
+
+	/* Cleared, through both sets: slot 3 is to be claimed again. */
+	KUNIT_EXPECT_EQ(test, hist_read(test, true), 0);
+	preempt_disable();
+	before = kt_agg_count_direct(agg, 3, 1);
+	preempt_enable();
+	KUNIT_EXPECT_FALSE(test, before);
+	KUNIT_EXPECT_EQ(test, hist_read(test, false), 0);
+}
+
 /* The capacity a probe asks for is the number of keys it can hold. */
 static void hist_agg_add_when_table_large(struct kunit *test)
 {
@@ -580,6 +671,7 @@ static struct kunit_case hist_test_cases[] = {
 	KUNIT_CASE(hist_agg_add_counter),
 	KUNIT_CASE(hist_agg_add_when_table_full),
 	KUNIT_CASE(hist_agg_add_when_table_large),
+	KUNIT_CASE(hist_agg_direct),
 	KUNIT_CASE(hist_agg_read_merges_cpus),
 	KUNIT_CASE(hist_agg_read_when_merged_keys_exceed_capacity),
 	KUNIT_CASE(hist_agg_read_with_clear),

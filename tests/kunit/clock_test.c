@@ -16,6 +16,7 @@
  */
 #include <kunit/test.h>
 #include <linux/irqflags.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/preempt.h>
 #include <linux/processor.h>
@@ -150,6 +151,41 @@ static void clock_stamp_follows_clock(struct kunit *test)
 }
 
 /*
+ * Cycles to ns, checked against the exact quotient from the kernel's
+ * calibration: within 1 ns and the multiplier's rounding, under a ns in
+ * 2^32 cycles, from one cycle to days of them.
+ */
+static void clock_tsc_ns_exact(struct kunit *test)
+{
+#ifdef CONFIG_X86_TSC
+	static const u64 cycles[] = {
+		0, 1, 2, 999, 1000, 12345, 1ULL << 31, 1ULL << 32,
+		(1ULL << 32) + 1, 1ULL << 40, 123456789012345ULL, 1ULL << 50,
+	};
+	u64 want, got, slack;
+	unsigned int i;
+
+	if (!kt_cycles_are_tsc())
+		kunit_skip(test, "the TSC is not in use");
+	for (i = 0; i < ARRAY_SIZE(cycles); i++) {
+		want = mul_u64_u64_div_u64(cycles[i], NSEC_PER_MSEC,
+					   kt_cycles_per_ms);
+		got = kt_tsc_ns(cycles[i]);
+		slack = 1 + (cycles[i] >> 32);
+		KUNIT_EXPECT_LE_MSG(test, got, want + slack, "%llu cycles",
+				    cycles[i]);
+		KUNIT_EXPECT_GE_MSG(test, got + slack, want, "%llu cycles",
+				    cycles[i]);
+	}
+	/* The time of a millisecond of cycles. */
+	KUNIT_EXPECT_LE(test, kt_tsc_ns(kt_cycles_per_ms), NSEC_PER_MSEC);
+	KUNIT_EXPECT_GE(test, kt_tsc_ns(kt_cycles_per_ms), NSEC_PER_MSEC - 1);
+#else
+	kunit_skip(test, "no TSC");
+#endif
+}
+
+/*
  * Where the TSC is in use, the kernel-clock fallback gets the same
  * checks with the TSC switched off for a while.  No probe is enabled
  * meanwhile, so no start in cycles is waiting to be read on the clock.
@@ -174,6 +210,7 @@ static struct kunit_case clock_test_cases[] = {
 	KUNIT_CASE(clock_cycles_since),
 	KUNIT_CASE(clock_cycles_to_clock),
 	KUNIT_CASE(clock_stamp_follows_clock),
+	KUNIT_CASE(clock_tsc_ns_exact),
 	KUNIT_CASE(clock_fallback),
 	{}
 };

@@ -3,7 +3,8 @@
  * KUnit suite for the probe framework (module/probe.c): the registry, and
  * refcounted attachment of a fake probe whose hooks count their calls:
  * attached for the first instance, detached after the last, an attach
- * failure leaving nothing enabled, and the limit of instances per probe.
+ * failure leaving nothing enabled, the limit of instances per probe, and
+ * the fast instance handlers see when one is alone.
  *
  * This file also carries the module information of ktrace_kunit.ko.
  */
@@ -53,6 +54,12 @@ static void probe_test_detach(struct kt_probe *probe)
 		ctx->unlocked_calls++;
 	if (probe->users)
 		ctx->bad_users_calls++;
+}
+
+/* ops->inst_fast() of the fake probe: even instance ids are fast. */
+static bool probe_test_inst_fast(const struct kt_inst *inst)
+{
+	return !(inst->id % 2);
 }
 
 static int probe_enable(struct probe_test_ctx *ctx, unsigned int i)
@@ -182,6 +189,48 @@ static void probe_enable_when_instances_exhausted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, probe->slots, 0ULL);
 }
 
+/* What handlers read as probe->fast, as they read it. */
+static struct kt_inst *probe_test_fast(struct kt_probe *probe)
+{
+	struct kt_inst *inst;
+
+	rcu_read_lock_sched();
+	inst = rcu_dereference_sched(probe->fast);
+	rcu_read_unlock_sched();
+	return inst;
+}
+
+static void probe_fast_when_alone(struct kunit *test)
+{
+	struct probe_test_ctx *ctx = test->priv;
+	struct kt_probe *probe = &ctx->probe;
+
+	/* Instance i has id i + 1: 1, 3, ... are fast. */
+	ctx->ops.inst_fast = probe_test_inst_fast;
+	KUNIT_EXPECT_NULL(test, probe_test_fast(probe));
+	KUNIT_ASSERT_EQ(test, probe_enable(ctx, 1), 0);
+	KUNIT_EXPECT_PTR_EQ(test, probe_test_fast(probe), &ctx->insts[1]);
+
+	/* Two instances: the handlers walk the list. */
+	KUNIT_ASSERT_EQ(test, probe_enable(ctx, 3), 0);
+	KUNIT_EXPECT_NULL(test, probe_test_fast(probe));
+	probe_disable(ctx, 1);
+	KUNIT_EXPECT_PTR_EQ(test, probe_test_fast(probe), &ctx->insts[3]);
+
+	/* Alone, but not one the probe's fast path takes. */
+	KUNIT_ASSERT_EQ(test, probe_enable(ctx, 0), 0);
+	probe_disable(ctx, 3);
+	KUNIT_EXPECT_NULL(test, probe_test_fast(probe));
+	probe_disable(ctx, 0);
+	KUNIT_EXPECT_NULL(test, probe_test_fast(probe));
+
+	/* A probe without a fast path never has one. */
+	ctx->ops.inst_fast = NULL;
+	KUNIT_ASSERT_EQ(test, probe_enable(ctx, 1), 0);
+	KUNIT_EXPECT_NULL(test, probe_test_fast(probe));
+	probe_disable(ctx, 1);
+}
+
 static void probe_find_by_name(struct kunit *test)
 {
 	struct kt_probe *probe;
@@ -272,6 +321,7 @@ static struct kunit_case probe_test_cases[] = {
 	KUNIT_CASE(probe_enable_attaches_once),
 	KUNIT_CASE(probe_enable_when_attach_fails),
 	KUNIT_CASE(probe_enable_when_instances_exhausted),
+	KUNIT_CASE(probe_fast_when_alone),
 	KUNIT_CASE(probe_find_by_name),
 	{}
 };
