@@ -65,18 +65,25 @@ static struct ktrace_agg_entry *hist_entry(struct kunit *test, u32 i)
 	return ctx->buf + (size_t)i * ctx->entry_size;
 }
 
-/* The entry of key {k, 0} among the @nr read, or NULL. */
-static struct ktrace_agg_entry *hist_find(struct kunit *test, u32 nr, u64 k)
+/* The entry of key {@k0, @k1} among the @nr read, or NULL. */
+static struct ktrace_agg_entry *hist_find_key(struct kunit *test, u32 nr,
+					      u64 k0, u64 k1)
 {
 	struct ktrace_agg_entry *e;
 	u32 i;
 
 	for (i = 0; i < nr; i++) {
 		e = hist_entry(test, i);
-		if (e->key[0] == k && e->key[1] == 0)
+		if (e->key[0] == k0 && e->key[1] == k1)
 			return e;
 	}
 	return NULL;
+}
+
+/* The entry of key {k, 0} among the @nr read, or NULL. */
+static struct ktrace_agg_entry *hist_find(struct kunit *test, u32 nr, u64 k)
+{
+	return hist_find_key(test, nr, k, 0);
 }
 
 static void hist_log2_slot_small(struct kunit *test)
@@ -349,21 +356,6 @@ static void hist_agg_add_when_table_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hist_find(test, nr, 3)->count, 2ULL);
 }
 
-/* The entry of key {@k0, @k1} among the @nr read, or NULL. */
-static struct ktrace_agg_entry *hist_find2(struct kunit *test, u32 nr,
-					   u64 k0, u64 k1)
-{
-	struct ktrace_agg_entry *e;
-	u32 i;
-
-	for (i = 0; i < nr; i++) {
-		e = hist_entry(test, i);
-		if (e->key[0] == k0 && e->key[1] == k1)
-			return e;
-	}
-	return NULL;
-}
-
 /*
  * A direct table: a small key gets its own slot when first added, and
  * kt_agg_count_direct() finds it there; keys too large, or with a second
@@ -409,7 +401,7 @@ static void hist_agg_direct(struct kunit *test)
 	e = hist_find(test, nr, 1000);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->sum, 7ULL);
-	e = hist_find2(test, nr, 3, 1);
+	e = hist_find_key(test, nr, 3, 1);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->count, 1ULL);
 	KUNIT_EXPECT_EQ(test, e->sum, 9ULL);
