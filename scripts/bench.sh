@@ -7,7 +7,8 @@
 # Prints the table, writes bench/results.json, and puts the table into
 # docs/benchmarks.md between its bench-results markers.
 #
-#   bench.sh [--quick] [--icount] [--json FILE] [--no-docs] [-- BENCH ARGS...]
+#   bench.sh [--quick] [--icount] [--json FILE] [--section NAME] [--no-docs]
+#            [-- BENCH ARGS...]
 #     --quick       the smoke version: few, short repetitions; checks the
 #                   machinery and the JSON's shape, asserts no timing
 #     --icount      time by instructions (tests/vm/run.sh -c): the guest's
@@ -17,24 +18,30 @@
 #                   docs/benchmarks.md
 #     --json FILE   where the JSON goes (default bench/results.json;
 #                   with --quick build/bench/results.json)
+#     --section NAME  the part of docs/benchmarks.md to write, between its
+#                   "<!-- NAME:begin" and "<!-- NAME:end" markers (default
+#                   bench-results; with --icount bench-icount): a run of
+#                   some probes only keeps its own part
 #     --no-docs     leave docs/benchmarks.md alone (--quick never edits it)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$KTRACE_TOP"
 
-quick=0 json="" docs=1 icount=()
+quick=0 json="" docs=1 icount=() section=""
 sect=bench-results timing=wall
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick)	quick=1; shift ;;
 	--icount)	icount=(-c); sect=bench-icount timing=instructions; shift ;;
 	--json)		json=$2; shift 2 ;;
+	--section)	section=$2; shift 2 ;;
 	--no-docs)	docs=0; shift ;;
 	--)		shift; break ;;
 	*)		die "bench.sh: unknown option '$1'" ;;
 	esac
 done
 args=("$@")
+sect=${section:-$sect}
 if [ $quick -eq 1 ]; then
 	# Two probes (between them every parser and kind of hook but the
 	# streamed exec lines) and no bcc: its tools compile with clang at
@@ -90,7 +97,7 @@ mv "$json.tmp" "$json"
 echo "bench: results in $json (guest run ${took}s)"
 
 # The JSON has the shape the issue gives, and sane values; no timing.
-python3 - "$json" "$timing" <<'PY' || die "results.json: wrong shape"
+python3 - "$json" "$timing" "${args[@]}" <<'PY' || die "results.json: wrong shape"
 import json, math, sys
 r = json.load(open(sys.argv[1]))
 assert r["timing"] == sys.argv[2], r["timing"]
@@ -123,11 +130,12 @@ for name, probe in r["probes"].items():
     assert probe["module"]["available"], name + ": module path did not run"
     assert probe["floor"]["available"], name + ": floor path did not run"
     assert probe["trace_pipe"]["available"], name + ": trace_pipe did not run"
-for p in ("module_ring", "bpf_ringbuf", "trace_pipe"):
-    s = r["streaming"][p]
-    if s["available"]:
-        num(s["lossless_events_per_s"], True)
-assert r["streaming"]["module_ring"]["available"], "module ring did not run"
+if "--no-streaming" not in sys.argv[3:]:
+    for p in ("module_ring", "bpf_ringbuf", "trace_pipe"):
+        s = r["streaming"][p]
+        if s["available"]:
+            num(s["lossless_events_per_s"], True)
+    assert r["streaming"]["module_ring"]["available"], "module ring did not run"
 print("bench: results.json has the expected shape")
 PY
 

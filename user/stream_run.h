@@ -17,6 +17,8 @@
 #include "libktrace.h"
 
 #define DEFAULT_PAGES	64
+/* Into a pipe or file, the longest a record waits to be printed. */
+#define STREAM_BATCH_MS	100
 
 struct stream_run {
 	/* Set by the command. */
@@ -41,6 +43,7 @@ struct stream_run {
 	struct ktrace_probe_info info;
 	struct ktrace_enable en;	/* zeroed, probe named */
 	__u32 id;
+	bool batch;		/* stdout is no terminal: wake by watermark */
 	__u64 start_ns;		/* CLOCK_MONOTONIC when enabled */
 	__s64 wall_off_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	unsigned long long delivered, dropped, malformed;
