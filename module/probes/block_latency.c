@@ -20,10 +20,12 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include "../clock.h"
 #include "../probe.h"
 
 #define KT_BLK_INFLIGHT		4096	/* requests tracked at once */
-#define KT_BLK_PROBES		32	/* slots searched per request */
+#define KT_BLK_PROBES		32	/* slots a request may use: bits of hop[] */
+#define KT_BLK_MASK		(KT_BLK_INFLIGHT - 1)
 #define KT_BLK_STALE_NS		(30ULL * NSEC_PER_SEC)
 
 struct kt_blk_req {
@@ -38,8 +40,15 @@ struct kt_blk_req {
 	u32 io_flags;		/* KTRACE_IO_* */
 };
 
+/*
+ * As in the pid table (../pidtab.h), each home slot keeps a bitmap of the
+ * slots near it that hold one of its requests: every issue looks for an
+ * entry its insert may have made, and most often there is none, which
+ * one load of the bitmap says rather than a search of every slot.
+ */
 struct kt_blk {
 	struct kt_blk_req reqs[KT_BLK_INFLIGHT];
+	atomic_t hop[KT_BLK_INFLIGHT];	/* bit i: slot + i is one of ours */
 };
 
 static u32 kt_blk_hash(struct request *rq)
@@ -49,17 +58,28 @@ static u32 kt_blk_hash(struct request *rq)
 
 static struct kt_blk_req *kt_blk_find(struct kt_blk *blk, struct request *rq)
 {
-	u32 h = kt_blk_hash(rq), i;
+	u32 home = kt_blk_hash(rq);
+	unsigned long bits = (u32)atomic_read(&blk->hop[home]);
 	struct kt_blk_req *req;
 
-	for (i = 0; i < KT_BLK_PROBES; i++) {
-		req = &blk->reqs[(h + i) % KT_BLK_INFLIGHT];
+	while (bits) {
+		req = &blk->reqs[(home + __ffs(bits)) & KT_BLK_MASK];
+		bits &= bits - 1;
 		if (READ_ONCE(req->rq) == rq &&
 		    /* Pairs with the store-release in kt_blk_start(). */
 		    smp_load_acquire(&req->start_ns))
 			return req;
 	}
 	return NULL;
+}
+
+/* Clears the bit of entry @req, owned by @rq, in its home's bitmap. */
+static void kt_blk_unhop(struct kt_blk *blk, struct kt_blk_req *req,
+			 struct request *rq)
+{
+	u32 home = kt_blk_hash(rq), s = req - blk->reqs;
+
+	atomic_andnot(BIT((s - home) & KT_BLK_MASK), &blk->hop[home]);
 }
 
 /*
@@ -74,7 +94,7 @@ static struct kt_blk_req *kt_blk_claim(struct kt_blk *blk, struct request *rq,
 	struct request *old;
 
 	for (i = 0; i < KT_BLK_PROBES; i++) {
-		req = &blk->reqs[(h + i) % KT_BLK_INFLIGHT];
+		req = &blk->reqs[(h + i) & KT_BLK_MASK];
 		old = READ_ONCE(req->rq);
 		if (old) {
 			u64 start = READ_ONCE(req->start_ns);
@@ -85,16 +105,21 @@ static struct kt_blk_req *kt_blk_claim(struct kt_blk *blk, struct request *rq,
 		}
 		if (cmpxchg(&req->rq, old, rq) == old) {
 			WRITE_ONCE(req->start_ns, 0);
+			if (old)
+				kt_blk_unhop(blk, req, old);
+			/* Set before the start is published: kt_blk_find(). */
+			atomic_or(BIT(i), &blk->hop[h]);
 			return req;
 		}
 	}
 	return NULL;
 }
 
-static void kt_blk_release(struct kt_blk_req *req)
+static void kt_blk_release(struct kt_blk *blk, struct kt_blk_req *req)
 {
 	WRITE_ONCE(req->start_ns, 0);
-	/* The entry's fields are read before another request claims it. */
+	kt_blk_unhop(blk, req, req->rq);
+	/* The entry's fields are read, its bit clear, before a new claim. */
 	smp_store_release(&req->rq, NULL);
 }
 
@@ -180,7 +205,7 @@ static void kt_blk_start(struct kt_probe *probe, struct request *rq,
 {
 	struct kt_blk *blk = probe->priv;
 	struct kt_blk_req *req;
-	u64 now = ktime_get_ns();
+	u64 now = kt_stamp();
 	u32 dev = kt_blk_dev(rq);
 	u64 match;
 
@@ -259,7 +284,7 @@ static void kt_blk_on_complete(void *data, struct request *rq,
 			this_cpu_inc(inst->stats->drop_no_start);
 		return;
 	}
-	now = ktime_get_ns();
+	now = kt_stamp();
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		if (!(req->match & BIT_ULL(inst->slot)) ||
 		    req->start_ns < inst->enabled_ns)
@@ -276,7 +301,7 @@ static void kt_blk_on_complete(void *data, struct request *rq,
 		kt_blk_key(inst, req, key);
 		kt_inst_add(inst, key, now - start);
 	}
-	kt_blk_release(req);
+	kt_blk_release(probe->priv, req);
 }
 
 static struct kt_tp_hook kt_blk_hooks[] = {

@@ -7,7 +7,10 @@
  * A wait starts when a task is woken (sched_wakeup, sched_wakeup_new) or
  * switched out while still runnable (preempted: sched_switch with prev in
  * TASK_RUNNING), and ends when sched_switch switches it in.  Starts are
- * kept in the lock-free pid table (../pidtab.h), not in task_struct.  The
+ * kept in the lock-free pid table (../pidtab.h), not in task_struct, on
+ * kt_stamp(): the kernel's CLOCK_MONOTONIC, extrapolated by the TSC from
+ * a per-CPU anchor, comparable across CPUs without the kernel clock's
+ * seqcount loop and indirect call on either side of every wait.  The
  * wait belongs to the task that waited, so every instance's filters are
  * evaluated on that task at switch-in, never on whoever ran the wakeup.
  */
@@ -16,6 +19,7 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include "../clock.h"
 #include "../pidtab.h"
 #include "../probe.h"
 
@@ -41,7 +45,7 @@ static void kt_rql_start(struct kt_probe *probe, struct task_struct *p,
 
 static void kt_rql_on_wakeup(void *data, struct task_struct *p)
 {
-	kt_rql_start(data, p, kt_clock());
+	kt_rql_start(data, p, kt_stamp());
 }
 
 static void kt_rql_key(const struct kt_inst *inst, struct task_struct *p,
@@ -82,7 +86,7 @@ static void kt_rql_end(struct kt_probe *probe, struct task_struct *next,
 	start = READ_ONCE(tab->ts[s]);
 	kt_pidtab_release(tab, s);
 	if (!now)
-		now = kt_clock();
+		now = kt_stamp();
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
 		/* Started before this instance was: not its wait. */
 		if (start < inst->enabled_clock)
@@ -112,7 +116,7 @@ static void kt_rql_on_switch(void *data, bool preempt,
 	 * stays on the run queue, so read the state itself, as bcc does.
 	 */
 	if (READ_ONCE(prev->__state) == TASK_RUNNING) {
-		now = kt_clock();
+		now = kt_stamp();
 		kt_rql_start(probe, prev, now);
 	} else if (prev->pid) {
 		/*
