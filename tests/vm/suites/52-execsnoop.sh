@@ -166,5 +166,21 @@ check "--json: stats, seen = delivered, nothing dropped" \
 check "--json: the header on stderr, not stdout" \
 	sh -c "grep -q '^PCOMM' $err && ! grep -q '^PCOMM' $out"
 
+# Into a file ktracectl wakes when a quarter of the ring waits or every
+# 100 ms: one exec, far below that mark, is in the file within 2 s,
+# while ktracectl still runs.
+seen=1
+if start_traced ""; then
+	$PROG 0 batch-marker > /dev/null 2>&1
+	i=0
+	while ! grep -q "batch-marker" $out && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "batch-marker" $out && seen=0
+	stop_traced
+fi
+expect_eq "into a file: one exec printed within 2 s, before exit" 0 "$seen"
+
 check "rmmod" rmmod ktrace
 tap_end
