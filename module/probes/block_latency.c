@@ -24,7 +24,7 @@
 #include "../probe.h"
 
 #define KT_BLK_INFLIGHT		4096	/* requests tracked at once */
-#define KT_BLK_PROBES		32	/* slots a request may use: bits of hop[] */
+#define KT_BLK_PROBES		32	/* slots of a request: bits of hop[] */
 #define KT_BLK_MASK		(KT_BLK_INFLIGHT - 1)
 #define KT_BLK_STALE_NS		(30ULL * NSEC_PER_SEC)
 
