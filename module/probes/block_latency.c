@@ -4,13 +4,16 @@
  * KTRACE_BLOCK_LATENCY_QUEUED, block_rq_insert) to block_rq_complete, as a
  * log2 histogram, whole or per disk, per I/O flags or per process.
  *
- * Requests in flight are kept in a fixed open-addressed table keyed by the
- * request pointer, claimed with cmpxchg() and released with a
- * store-release, so issue and completion may run on different CPUs with
- * no lock.  The request is attributed to a task where it is inserted or
- * issued, the submitter's context, never in the completion interrupt: each
- * instance's filters are evaluated there and the result kept as a bit per
- * instance in the entry.
+ * Where the block layer stamps a request's issue itself (kt_blk_stamped())
+ * and no instance needs the submitter (kt_blk_inst_submitter()), the issue
+ * handler returns at once and completion reads that stamp: nothing is
+ * stored per request.  Otherwise requests in flight are kept in a fixed
+ * open-addressed table keyed by the request pointer, claimed with
+ * cmpxchg() and released with a store-release, so issue and completion
+ * may run on different CPUs with no lock.  The request is attributed to a
+ * task where it is inserted or issued, the submitter's context, never in
+ * the completion interrupt: each instance's filters are evaluated there
+ * and the result kept as a bit per instance in the entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,7 +22,7 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
+#include <linux/version.h>
 #include "../clock.h"
 #include "../probe.h"
 
@@ -49,7 +52,48 @@ struct kt_blk_req {
 struct kt_blk {
 	struct kt_blk_req reqs[KT_BLK_INFLIGHT];
 	atomic_t hop[KT_BLK_INFLIGHT];	/* bit i: slot + i is one of ours */
+	/* Instances, under kt_probe_lock: kt_blk_inst_submitter(), -Q. */
+	unsigned int nr_submitter;
+	unsigned int nr_queued;
 };
+
+/*
+ * Whether @inst needs what only the submitter's context or the insert
+ * knows: a task filter, a pid or tgid key, the queued time.
+ */
+static bool kt_blk_inst_submitter(const struct kt_inst *inst)
+{
+	return (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) ||
+	       inst->key == KTRACE_KEY_PID || inst->key == KTRACE_KEY_TGID ||
+	       (inst->filter.flags & ~KTRACE_ENABLE_DEV);
+}
+
+/*
+ * Whether the block layer will stamp @rq's issue in rq->io_start_time_ns,
+ * asked at block_rq_issue, just before blk_mq_start_request() decides: on
+ * queues that keep I/O statistics (QUEUE_FLAG_STATS, which writeback
+ * throttling sets, on by default for multiqueue disks).  From 6.9 the
+ * stamp is the plug's cached time, which may predate the issue by the
+ * plug's life, so there ktrace always stamps the issue itself.
+ */
+static bool kt_blk_stamped(const struct request *rq)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+	return test_bit(QUEUE_FLAG_STATS, &rq->q->queue_flags);
+#else
+	return false;
+#endif
+}
+
+/* The block layer's issue stamp of @rq (ktime_get_ns()), 0 if none. */
+static u64 kt_blk_issue_stamp(const struct request *rq)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+	return READ_ONCE(rq->io_start_time_ns);
+#else
+	return 0;
+#endif
+}
 
 static u32 kt_blk_hash(struct request *rq)
 {
@@ -180,23 +224,21 @@ static u64 kt_blk_match(struct kt_probe *probe, u32 dev)
 	return match;
 }
 
-static void kt_blk_count_inflight_full(struct kt_probe *probe, u64 match)
+/*
+ * No entry for @rq: the instances of @match lose it, but those that need
+ * no submitter still get it at completion where the block layer stamps
+ * its issue.
+ */
+static void kt_blk_count_inflight_full(struct kt_probe *probe,
+				       struct request *rq, u64 match)
 {
+	bool stamped = kt_blk_stamped(rq);
 	struct kt_inst *inst;
 
 	list_for_each_entry_rcu(inst, &probe->insts, node)
-		if (match & BIT_ULL(inst->slot))
+		if ((match & BIT_ULL(inst->slot)) &&
+		    (!stamped || kt_blk_inst_submitter(inst)))
 			this_cpu_inc(inst->stats->drop_inflight_full);
-}
-
-static bool kt_blk_any_queued(struct kt_probe *probe)
-{
-	struct kt_inst *inst;
-
-	list_for_each_entry_rcu(inst, &probe->insts, node)
-		if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED)
-			return true;
-	return false;
 }
 
 /* Starts tracking @rq at insert (queued time) or issue. */
@@ -220,7 +262,7 @@ static void kt_blk_start(struct kt_probe *probe, struct request *rq,
 		return;
 	req = kt_blk_claim(blk, rq, now);
 	if (!req) {
-		kt_blk_count_inflight_full(probe, match);
+		kt_blk_count_inflight_full(probe, rq, match);
 		return;
 	}
 	req->insert_ns = insert ? now : 0;
@@ -237,14 +279,21 @@ static void kt_blk_start(struct kt_probe *probe, struct request *rq,
 static void kt_blk_on_insert(void *data, struct request *rq)
 {
 	struct kt_probe *probe = data;
+	struct kt_blk *blk = probe->priv;
 
-	if (kt_blk_any_queued(probe))
+	if (READ_ONCE(blk->nr_queued))
 		kt_blk_start(probe, rq, true);
 }
 
 static void kt_blk_on_issue(void *data, struct request *rq)
 {
-	kt_blk_start(data, rq, false);
+	struct kt_probe *probe = data;
+	struct kt_blk *blk = probe->priv;
+
+	/* Completion reads the block layer's stamp: nothing to keep. */
+	if (!READ_ONCE(blk->nr_submitter) && kt_blk_stamped(rq))
+		return;
+	kt_blk_start(probe, rq, false);
 }
 
 static void kt_blk_key(const struct kt_inst *inst,
@@ -270,18 +319,55 @@ static void kt_blk_key(const struct kt_inst *inst,
 	}
 }
 
-static void kt_blk_on_complete(void *data, struct request *rq,
-			       blk_status_t error, unsigned int nr_bytes)
+/*
+ * @rq completes with no entry.  Each instance that needs no submitter
+ * takes it from the block layer's issue stamp, if there is one; those
+ * that do lost it at issue, where it was counted, or it predates them.
+ */
+static void kt_blk_complete_stamped(struct kt_probe *probe,
+				    struct request *rq)
 {
-	struct kt_probe *probe = data;
+	u64 start = kt_blk_issue_stamp(rq), now, key, t0;
+	u32 dev = kt_blk_dev(rq);
+	struct kt_inst *inst;
+
+	if (!start) {
+		list_for_each_entry_rcu(inst, &probe->insts, node)
+			this_cpu_inc(inst->stats->drop_no_start);
+		return;
+	}
+	now = kt_stamp();
+	/* Two clocks a few ns apart: never a negative latency. */
+	now = max(now, start);
+	list_for_each_entry_rcu(inst, &probe->insts, node) {
+		if (start < inst->enabled_ns || kt_blk_inst_submitter(inst))
+			continue;
+		t0 = kt_hit_begin(inst);
+		if (kt_filter_dev(&inst->filter, dev)) {
+			key = 0;
+			if (inst->key == KTRACE_KEY_DEV)
+				key = dev;
+			else if (inst->key == KTRACE_KEY_FLAGS)
+				key = kt_blk_io_flags(rq);
+			kt_inst_add_key(inst, key, 0, now - start);
+		} else {
+			this_cpu_inc(inst->stats->filtered);
+		}
+		kt_hit_end(inst, t0);
+	}
+}
+
+/* Every completion the hot path does not take. */
+static noinline void kt_blk_complete(struct kt_probe *probe,
+				     struct request *rq)
+{
 	struct kt_blk_req *req;
 	struct kt_inst *inst;
 	u64 now, start, key[2];
 
 	req = kt_blk_find(probe->priv, rq);
 	if (!req) {
-		list_for_each_entry_rcu(inst, &probe->insts, node)
-			this_cpu_inc(inst->stats->drop_no_start);
+		kt_blk_complete_stamped(probe, rq);
 		return;
 	}
 	now = kt_stamp();
@@ -304,6 +390,107 @@ static void kt_blk_on_complete(void *data, struct request *rq,
 	kt_blk_release(probe->priv, req);
 }
 
+/*
+ * Whether @inst, alone on the probe, takes the hot path at completion:
+ * no submitter needed, one log2 histogram, no key.
+ */
+static bool kt_blk_inst_fast(const struct kt_inst *inst)
+{
+	return !kt_blk_inst_submitter(inst) && inst->key == KTRACE_KEY_NONE &&
+	       inst->agg->p.hist == KTRACE_HIST_LOG2 && !inst->agg->p.capacity;
+}
+
+/* A timed hit of the hot path: the cost of adding, sampled. */
+static noinline void kt_blk_add_timed(struct kt_inst *inst, u64 latency)
+{
+	u64 t0 = local_clock();
+
+	kt_inst_add_key(inst, 0, 0, latency);
+	kt_hit_end(inst, t0);
+}
+
+/*
+ * The hot path for probe->fast @inst: a request the block layer stamped
+ * at issue, its latency added inline, with no call that makes the
+ * handler save registers.  Returns false, having counted nothing, for
+ * anything else.  The table is not searched: with no instance needing a
+ * submitter, issue made no entry for a stamped request.  (An entry left
+ * by an instance since disabled is reclaimed as stale.)
+ */
+static __always_inline bool kt_blk_complete_fast(struct kt_inst *inst,
+						 struct request *rq)
+{
+	u64 start = kt_blk_issue_stamp(rq), now, hit;
+	struct kt_agg *agg = inst->agg;
+
+	if (unlikely(!start || start < inst->enabled_ns ||
+		     !kt_filter_dev(&inst->filter, kt_blk_dev(rq)) ||
+		     !kt_stamp_fast(&now)))
+		return false;
+	now = max(now, start);
+	hit = this_cpu_add_return(inst->stats->hits, 1);
+	if (unlikely(kt_hit_timed(hit))) {
+		kt_blk_add_timed(inst, now - start);
+		return true;
+	}
+	kt_agg_ent_add(agg, kt_agg_ent(agg, kt_agg_this_table(agg), 0),
+		       now - start, true);
+	this_cpu_inc(inst->stats->recorded);
+	return true;
+}
+
+static void kt_blk_on_complete(void *data, struct request *rq,
+			       blk_status_t error, unsigned int nr_bytes)
+{
+	struct kt_probe *probe = data;
+	struct kt_inst *inst = rcu_dereference_sched(probe->fast);
+
+	if (likely(inst) && likely(kt_blk_complete_fast(inst, rq)))
+		return;
+	kt_blk_complete(probe, rq);
+}
+
+/*
+ * Keeps count of the instances that need the table, before @inst is
+ * published to the handlers; kt_probe_lock held.
+ */
+static int kt_blk_inst_attach(struct kt_inst *inst)
+{
+	struct kt_blk *blk = inst->probe->priv;
+	bool first;
+
+	if (!kt_blk_inst_submitter(inst))
+		return 0;
+	first = !blk->nr_submitter;
+	WRITE_ONCE(blk->nr_submitter, blk->nr_submitter + 1);
+	if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) {
+		first |= !blk->nr_queued;
+		WRITE_ONCE(blk->nr_queued, blk->nr_queued + 1);
+	}
+	if (first) {
+		/*
+		 * Insert and issue handlers that may have skipped the table
+		 * end here: every request from now on has an entry, or was
+		 * counted as lost.
+		 */
+		synchronize_rcu();
+		inst->enabled_ns = ktime_get_ns();
+		inst->enabled_clock = kt_clock();
+	}
+	return 0;
+}
+
+static void kt_blk_inst_detach(struct kt_inst *inst)
+{
+	struct kt_blk *blk = inst->probe->priv;
+
+	if (!kt_blk_inst_submitter(inst))
+		return;
+	if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED)
+		WRITE_ONCE(blk->nr_queued, blk->nr_queued - 1);
+	WRITE_ONCE(blk->nr_submitter, blk->nr_submitter - 1);
+}
+
 static struct kt_tp_hook kt_blk_hooks[] = {
 	{ .name = "block_rq_insert", .func = kt_blk_on_insert },
 	{ .name = "block_rq_issue", .func = kt_blk_on_issue },
@@ -323,4 +510,7 @@ const struct kt_probe_ops kt_probe_block_latency = {
 	.hooks = kt_blk_hooks,
 	.nr_hooks = ARRAY_SIZE(kt_blk_hooks),
 	.priv_size = sizeof(struct kt_blk),
+	.inst_attach = kt_blk_inst_attach,
+	.inst_detach = kt_blk_inst_detach,
+	.inst_fast = kt_blk_inst_fast,
 };

@@ -75,6 +75,7 @@ int main(void)
 	test_bench_parse();
 	test_bench_report();
 	test_ledger();
+	test_linebuf();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
 }

@@ -24,5 +24,6 @@ void test_status_fmt(void);
 void test_bench_parse(void);
 void test_bench_report(void);
 void test_ledger(void);
+void test_linebuf(void);
 
 #endif /* __KTRACE_TAP_H */

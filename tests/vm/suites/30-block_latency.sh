@@ -48,6 +48,31 @@ expect_eq "-F: $N reads" $N "$(hist_total $out)"
 run_traced "-Q -d vda" "blkload /dev/vda $N"
 expect_eq "-Q: $N reads with queue time" $N "$(hist_total $out)"
 
+# Two instances at once, on either side of the block layer's issue
+# stamp: the whole disk needs no submitter (read from the stamp where the
+# queue keeps I/O statistics), a name filter needs one (its own entries).
+# Reads by blkload and by a copy of it under another name.
+state=/sys/kernel/debug/block/vda/state
+[ -r $state ] && echo "# vda queue flags: $(tr '\n' ' ' < $state)"
+cp "$(command -v blkload)" /tmp/otherload
+rm -f $out /tmp/blk2.out
+ktracectl enable block_latency -d vda > $out 2>/tmp/blk.err &
+p1=$!
+ktracectl enable block_latency -d vda -c blkload > /tmp/blk2.out 2>&1 &
+p2=$!
+if wait_for "Tracing block device I/O" $out &&
+	wait_for "Tracing block device I/O" /tmp/blk2.out; then
+	blkload /dev/vda $N > /dev/null
+	/tmp/otherload /dev/vda 100 > /dev/null
+fi
+kill -INT $p1 $p2
+wait $p1
+wait $p2
+expect_eq "two instances: the whole disk sees all $((N + 100)) reads" \
+	$((N + 100)) "$(hist_total $out)"
+expect_eq "two instances: -c blkload sees its $N only" $N \
+	"$(hist_total /tmp/blk2.out)"
+
 # A second disk, to check the disk filter keeps it out.
 if modprobe null_blk 2>/dev/null ||
 	insmod /lib/modules/extra/null_blk.ko 2>/dev/null ||
