@@ -12,6 +12,7 @@
 #include <time.h>
 #include "ktracectl.h"
 #include "args.h"
+#include "linebuf.h"
 #include "stream_run.h"
 
 static const char os_doc[] =
@@ -111,7 +112,8 @@ static void print_open(const struct stream_run *s,
 		       const struct ktrace_rec_open *o)
 {
 	const struct os_args *a = s->ctx;
-	char comm[KTRACE_COMM_LEN + 1];
+	char comm[KTRACE_COMM_LEN + 1], flags[16];
+	struct linebuf line;
 	int fd, err;
 
 	memcpy(comm, o->comm, KTRACE_COMM_LEN);
@@ -132,10 +134,23 @@ static void print_open(const struct stream_run *s,
 	if (a->timestamp)
 		printf("%-8.3f ",
 		       (double)(o->hdr.ts_ns - s->start_ns) / 1e9);
-	printf("%-6u %-16s %3d %3d ", o->tgid, comm, fd, err);
-	if (a->extended)
-		printf("%08o ", o->flags);
-	printf("%.*s\n", KTRACE_PATH_LEN, o->path);
+	/* "%-6u %-16s %3d %3d [%08o ]%s\n", built as execsnoop's lines are. */
+	lb_init(&line);
+	lb_int(&line, o->tgid, 6, true);
+	lb_char(&line, ' ');
+	lb_str_left(&line, comm, 16);
+	lb_char(&line, ' ');
+	lb_int(&line, fd, 3, false);
+	lb_char(&line, ' ');
+	lb_int(&line, err, 3, false);
+	lb_char(&line, ' ');
+	if (a->extended) {
+		snprintf(flags, sizeof(flags), "%08o ", o->flags);
+		lb_strn(&line, flags, sizeof(flags));
+	}
+	lb_strn(&line, o->path, KTRACE_PATH_LEN);
+	lb_char(&line, '\n');
+	lb_write(&line, stdout);
 }
 
 static int handle_rec(struct stream_run *s, const struct ktrace_rec *rec)
