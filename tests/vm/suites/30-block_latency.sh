@@ -55,19 +55,16 @@ expect_eq "-Q: $N reads with queue time" $N "$(hist_total $out)"
 state=/sys/kernel/debug/block/vda/state
 [ -r $state ] && echo "# vda queue flags: $(tr '\n' ' ' < $state)"
 cp "$(command -v blkload)" /tmp/otherload
-rm -f $out /tmp/blk2.out
-ktracectl enable block_latency -d vda > $out 2>/tmp/blk.err &
-p1=$!
-ktracectl enable block_latency -d vda -c blkload > /tmp/blk2.out 2>&1 &
-p2=$!
-if wait_for "Tracing block device I/O" $out &&
-	wait_for "Tracing block device I/O" /tmp/blk2.out; then
-	blkload /dev/vda $N > /dev/null
-	/tmp/otherload /dev/vda 100 > /dev/null
+if start $out "Tracing block device I/O" enable block_latency -d vda; then
+	p1=$pid
+	if start /tmp/blk2.out "Tracing block device I/O" \
+		enable block_latency -d vda -c blkload; then
+		blkload /dev/vda $N > /dev/null
+		/tmp/otherload /dev/vda 100 > /dev/null
+		stop $pid
+	fi
+	stop $p1
 fi
-kill -INT $p1 $p2
-wait $p1
-wait $p2
 expect_eq "two instances: the whole disk sees all $((N + 100)) reads" \
 	$((N + 100)) "$(hist_total $out)"
 expect_eq "two instances: -c blkload sees its $N only" $N \
