@@ -133,6 +133,29 @@ kt_agg_this_table(struct kt_agg *agg)
 	return this_cpu_read(*agg->cur);
 }
 
+/* Counts one event with @value in @ent; returns @value in its unit. */
+static __always_inline u64 kt_agg_ent_count(struct kt_agg *agg,
+					    struct kt_agg_ent *ent, u64 value)
+{
+	if (unlikely(agg->div > 1))
+		value = div64_u64(value, agg->div);
+	local_inc(&ent->count);
+	local_add(value, &ent->sum);
+	return value;
+}
+
+/*
+ * kt_agg_ent_add() where the caller knows @agg has a log2 histogram: no
+ * branch to, and no call for, a linear one.
+ */
+static __always_inline void kt_agg_ent_add_log2(struct kt_agg *agg,
+						struct kt_agg_ent *ent,
+						u64 value)
+{
+	value = kt_agg_ent_count(agg, ent, value);
+	local_inc(&ent->slots[kt_log2_slot(value)]);
+}
+
 /* Adds one event with @value to @ent; see __kt_agg_add(). */
 static __always_inline void kt_agg_ent_add(struct kt_agg *agg,
 					   struct kt_agg_ent *ent, u64 value,
@@ -140,10 +163,7 @@ static __always_inline void kt_agg_ent_add(struct kt_agg *agg,
 {
 	u32 slot;
 
-	if (unlikely(agg->div > 1))
-		value = div64_u64(value, agg->div);
-	local_inc(&ent->count);
-	local_add(value, &ent->sum);
+	value = kt_agg_ent_count(agg, ent, value);
 	if (!hist)
 		return;
 	if (agg->p.hist == KTRACE_HIST_LOG2) {

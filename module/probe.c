@@ -258,3 +258,11 @@ struct ktrace_rec *kt_inst_reserve_slow(struct kt_inst *inst, u32 len,
 		this_cpu_inc(inst->stats->drop_ring[drop]);
 	return rec;
 }
+
+void kt_inst_add_timed(struct kt_inst *inst, u64 value)
+{
+	u64 t0 = local_clock();
+
+	kt_inst_add_key(inst, 0, 0, value);
+	kt_hit_end(inst, t0);
+}

@@ -204,6 +204,29 @@ static inline void kt_inst_add(struct kt_inst *inst, const u64 key[2],
 	kt_inst_add_key(inst, key[0], key[1], value);
 }
 
+/* A timed hit of kt_inst_add_hot(), out of line: the cost of adding. */
+void kt_inst_add_timed(struct kt_inst *inst, u64 value);
+
+/*
+ * Counts a hit of @inst and adds @value to its one unkeyed log2
+ * histogram, for the hot path of a probe->fast instance that has one:
+ * inline and without a call, so that the handler saves no registers,
+ * but for the one hit in KTRACE_STATS_TIME_SAMPLE that is timed.
+ */
+static __always_inline void kt_inst_add_hot(struct kt_inst *inst, u64 value)
+{
+	struct kt_agg *agg = inst->agg;
+	u64 hit = this_cpu_add_return(inst->stats->hits, 1);
+
+	if (unlikely(kt_hit_timed(hit))) {
+		kt_inst_add_timed(inst, value);
+		return;
+	}
+	kt_agg_ent_add_log2(agg, kt_agg_ent(agg, kt_agg_this_table(agg), 0),
+			    value);
+	this_cpu_inc(inst->stats->recorded);
+}
+
 /* kt_inst_add_key() for a KTRACE_KIND_COUNT probe: no histogram. */
 static __always_inline void kt_inst_count_key(struct kt_inst *inst, u64 k0,
 					      u64 k1, u64 value)

@@ -400,15 +400,6 @@ static bool kt_blk_inst_fast(const struct kt_inst *inst)
 	       inst->agg->p.hist == KTRACE_HIST_LOG2 && !inst->agg->p.capacity;
 }
 
-/* A timed hit of the hot path: the cost of adding, sampled. */
-static noinline void kt_blk_add_timed(struct kt_inst *inst, u64 latency)
-{
-	u64 t0 = local_clock();
-
-	kt_inst_add_key(inst, 0, 0, latency);
-	kt_hit_end(inst, t0);
-}
-
 /*
  * The hot path for probe->fast @inst: a request the block layer stamped
  * at issue, its latency added inline, with no call that makes the
@@ -420,22 +411,13 @@ static noinline void kt_blk_add_timed(struct kt_inst *inst, u64 latency)
 static __always_inline bool kt_blk_complete_fast(struct kt_inst *inst,
 						 struct request *rq)
 {
-	u64 start = kt_blk_issue_stamp(rq), now, hit;
-	struct kt_agg *agg = inst->agg;
+	u64 start = kt_blk_issue_stamp(rq), now;
 
 	if (unlikely(!start || start < inst->enabled_ns ||
 		     !kt_filter_dev(&inst->filter, kt_blk_dev(rq)) ||
 		     !kt_stamp_fast(&now)))
 		return false;
-	now = max(now, start);
-	hit = this_cpu_add_return(inst->stats->hits, 1);
-	if (unlikely(kt_hit_timed(hit))) {
-		kt_blk_add_timed(inst, now - start);
-		return true;
-	}
-	kt_agg_ent_add(agg, kt_agg_ent(agg, kt_agg_this_table(agg), 0),
-		       now - start, true);
-	this_cpu_inc(inst->stats->recorded);
+	kt_inst_add_hot(inst, max(now, start) - start);
 	return true;
 }
 

@@ -12,7 +12,9 @@
  * a per-CPU anchor, comparable across CPUs without the kernel clock's
  * seqcount loop and indirect call on either side of every wait.  The
  * wait belongs to the task that waited, so every instance's filters are
- * evaluated on that task at switch-in, never on whoever ran the wakeup.
+ * evaluated on that task, never on whoever ran the wakeup: at switch-in,
+ * or for a lone instance filtering on pid or tgid alone, which a task
+ * keeps for life, at the start, so that other tasks take no entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,9 +25,12 @@
 #include "../pidtab.h"
 #include "../probe.h"
 
-/* A wait of @p starts at @now.  The idle tasks (pid 0) never wait. */
-static void kt_rql_start(struct kt_probe *probe, struct task_struct *p,
-			 u64 now)
+/*
+ * A wait of @p starts at @now, for any instances.  The idle tasks (pid 0)
+ * never wait.
+ */
+static noinline void kt_rql_start(struct kt_probe *probe,
+				  struct task_struct *p, u64 now)
 {
 	struct kt_inst *inst;
 	u64 t0;
@@ -43,9 +48,37 @@ static void kt_rql_start(struct kt_probe *probe, struct task_struct *p,
 	}
 }
 
+/* kt_rql_start() at the time of the call. */
+static noinline void kt_rql_start_now(struct kt_probe *probe,
+				      struct task_struct *p)
+{
+	kt_rql_start(probe, p, kt_stamp());
+}
+
+/*
+ * A task is woken: its wait starts.  The hot path, for probe->fast, makes
+ * no call: a task the lone instance filters out is counted as a filtered
+ * hit at once and takes no entry, since its filters (pid and tgid) are
+ * the task's for life; any other task has its start stored inline.  The
+ * rest goes out of line by a tail call.
+ */
 static void kt_rql_on_wakeup(void *data, struct task_struct *p)
 {
-	kt_rql_start(data, p, kt_stamp());
+	struct kt_probe *probe = data;
+	struct kt_inst *inst = rcu_dereference_sched(probe->fast);
+	u64 now;
+
+	if (likely(inst)) {
+		if (!kt_filter_task_ids(&inst->filter, p)) {
+			this_cpu_inc(inst->stats->hits);
+			this_cpu_inc(inst->stats->filtered);
+			return;
+		}
+		if (likely(p->pid && kt_stamp_fast(&now) &&
+			   kt_pidtab_set(probe->priv, p->pid, now, 0)))
+			return;
+	}
+	kt_rql_start_now(probe, p);
 }
 
 static void kt_rql_key(const struct kt_inst *inst, struct task_struct *p,
@@ -65,26 +98,15 @@ static void kt_rql_key(const struct kt_inst *inst, struct task_struct *p,
 }
 
 /*
- * @next runs now: its wait, if it was seen starting, ends.  @now is the
- * switch's time if it was read already, else 0: most switches end no
- * wait we saw start (the idle task, a task that blocked), and they read
- * no clock at all.
+ * The wait of @next that started at @start ends at @now (0: not read
+ * yet), for every instance.
  */
-static void kt_rql_end(struct kt_probe *probe, struct task_struct *next,
-		       u64 now)
+static noinline void kt_rql_end(struct kt_probe *probe,
+				struct task_struct *next, u64 start, u64 now)
 {
-	struct kt_pidtab *tab = probe->priv;
 	struct kt_inst *inst;
-	u64 start, key[2], t0;
-	int s;
+	u64 key[2], t0;
 
-	if (!next->pid)
-		return;
-	s = kt_pidtab_find(tab, next->pid);
-	if (s < 0)
-		return;		/* runnable since before we attached */
-	start = READ_ONCE(tab->ts[s]);
-	kt_pidtab_release(tab, s);
 	if (!now)
 		now = kt_stamp();
 	list_for_each_entry_rcu(inst, &probe->insts, node) {
@@ -102,12 +124,29 @@ static void kt_rql_end(struct kt_probe *probe, struct task_struct *next,
 	}
 }
 
-static void kt_rql_on_switch(void *data, bool preempt,
-			     struct task_struct *prev,
-			     struct task_struct *next, unsigned int prev_state)
+/*
+ * Takes the start of the wait of @next, not an idle task, out of the
+ * table, or returns 0 if none was seen starting.
+ */
+static __always_inline u64 kt_rql_take(struct kt_pidtab *tab,
+				       struct task_struct *next)
 {
-	struct kt_probe *probe = data;
-	u64 now = 0;
+	int s = kt_pidtab_find(tab, next->pid);
+	u64 start;
+
+	if (s < 0)
+		return 0;
+	start = READ_ONCE(tab->ts[s]);
+	kt_pidtab_release(tab, s);
+	return start;
+}
+
+/* sched_switch with several instances, or one the hot path does not take. */
+static noinline void kt_rql_switch_all(struct kt_probe *probe,
+				       struct task_struct *prev,
+				       struct task_struct *next)
+{
+	u64 start, now = 0;
 	int s;
 
 	/*
@@ -128,7 +167,74 @@ static void kt_rql_on_switch(void *data, bool preempt,
 		if (s >= 0)
 			kt_pidtab_release(probe->priv, s);
 	}
-	kt_rql_end(probe, next, now);
+	if (!next->pid)
+		return;
+	start = kt_rql_take(probe->priv, next);
+	if (start)		/* else runnable since before we attached */
+		kt_rql_end(probe, next, start, now);
+}
+
+/*
+ * The end of a wait for probe->fast @inst, added inline.  Returns false,
+ * having counted nothing, for anything else.
+ */
+static __always_inline bool kt_rql_end_fast(struct kt_inst *inst,
+					    struct task_struct *next,
+					    u64 start)
+{
+	u64 now;
+
+	if (unlikely(start < inst->enabled_clock ||
+		     !kt_filter_task_ids(&inst->filter, next) ||
+		     !kt_stamp_fast(&now)))
+		return false;
+	kt_inst_add_hot(inst, max(now, start) - start);
+	return true;
+}
+
+/*
+ * The hot path: a lone instance with one unkeyed log2 histogram and a
+ * pid or tgid filter or none (probe->fast), and a switch from a task
+ * that blocked or from idle, as kt_rql_switch_all() does it but inline
+ * and without a call, so that the handler saves no registers.  The rest,
+ * a preemption among them, goes out of line by tail calls.
+ */
+static void kt_rql_on_switch(void *data, bool preempt,
+			     struct task_struct *prev,
+			     struct task_struct *next, unsigned int prev_state)
+{
+	struct kt_probe *probe = data;
+	struct kt_inst *inst = rcu_dereference_sched(probe->fast);
+	u64 start;
+	int s;
+
+	if (unlikely(!inst) ||
+	    (prev->pid && READ_ONCE(prev->__state) == TASK_RUNNING)) {
+		kt_rql_switch_all(probe, prev, next);
+		return;
+	}
+	if (prev->pid) {
+		s = kt_pidtab_find(probe->priv, prev->pid);
+		if (unlikely(s >= 0))
+			kt_pidtab_release(probe->priv, s);
+	}
+	if (!next->pid)
+		return;
+	start = kt_rql_take(probe->priv, next);
+	if (!start || likely(kt_rql_end_fast(inst, next, start)))
+		return;
+	kt_rql_end(probe, next, start, 0);
+}
+
+/*
+ * Whether @inst, alone on the probe, takes the hot path: one log2
+ * histogram, no key, no comm or cgroup filter.
+ */
+static bool kt_rql_inst_fast(const struct kt_inst *inst)
+{
+	return inst->key == KTRACE_KEY_NONE && !inst->agg->p.capacity &&
+	       inst->agg->p.hist == KTRACE_HIST_LOG2 &&
+	       !kt_filter_named(&inst->filter);
 }
 
 static struct kt_tp_hook kt_rql_hooks[] = {
@@ -149,4 +255,5 @@ const struct kt_probe_ops kt_probe_runqlat = {
 	.hooks = kt_rql_hooks,
 	.nr_hooks = ARRAY_SIZE(kt_rql_hooks),
 	.priv_size = sizeof(struct kt_pidtab),
+	.inst_fast = kt_rql_inst_fast,
 };

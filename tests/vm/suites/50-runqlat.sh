@@ -96,6 +96,52 @@ cp /ktrace/bin/pingpong /tmp/pongping
 run_traced "-c pingpong" "/tmp/pongping $((5 * N)); pingpong $N"
 in_range "-c keeps pongping's $((5 * N)) round trips out" "$(hist_total $out)"
 
+# The hot path: a lone instance, no key, a pid filter or none.
+# Unfiltered, every task's waits count: pingpong's at least.
+run_traced "" "pingpong $N"
+expect_eq "no filter: exits 0" 0 "$rc"
+total=$(hist_total $out)
+if [ "$total" -ge $N ]; then
+	ok "no filter: pingpong's $N round trips among $total waits"
+else
+	not_ok "no filter: $total waits, pingpong alone makes $N or more"
+fi
+
+# -p: pingpong's parent alone, started once the filter is on (exec keeps
+# the pid).  It sleeps in read() about once a round trip while its child
+# answers: about N waits; its child's N more would make about 2N, and
+# pongping's, 5N round trips that wake one of its tasks at least once
+# each, far more.
+rm -f /tmp/rq.go
+mkfifo /tmp/rq.go
+sh -c "read go < /tmp/rq.go; exec pingpong $N" > /dev/null &
+parent=$!
+rc=1
+if start_traced "-p $parent"; then
+	/tmp/pongping $((5 * N)) &
+	other=$!
+	echo go > /tmp/rq.go
+	wait $parent
+	wait $other
+	stop_traced
+	rc=$?
+	grep 'hits' $out.err | sed 's/^/# /'
+fi
+kill $parent 2>/dev/null
+expect_eq "-p: exits 0" 0 "$rc"
+total=$(hist_total $out)
+if [ "$total" -ge $((N / 2)) ] && [ "$total" -le $((3 * N / 2)) ]; then
+	ok "-p: pingpong's parent's waits alone ($total in [$((N / 2)), $((3 * N / 2))])"
+else
+	not_ok "-p: $total waits, pingpong's parent alone makes about $N"
+fi
+filtered=$(sed -n 's/.*hits [0-9]* filtered \([0-9]*\).*/\1/p' $out.err)
+if [ "${filtered:-0}" -ge $((5 * N)) ]; then
+	ok "-p: the other tasks' waits counted as filtered ($filtered)"
+else
+	not_ok "-p: ${filtered:-no} waits filtered, pongping alone makes $((5 * N))"
+fi
+
 # Interval mode: 1 s intervals, each read and cleared atomically, until
 # Ctrl-C after the workload, however long it took: the reports add up.
 rm -f $out
