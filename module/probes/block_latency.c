@@ -13,7 +13,8 @@
  * may run on different CPUs with no lock.  The request is attributed to a
  * task where it is inserted or issued, the submitter's context, never in
  * the completion interrupt: each instance's filters are evaluated there
- * and the result kept as a bit per instance in the entry.
+ * and the result kept as a bit per instance in the entry.  Insert is
+ * hooked only while an instance wants the queued time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -413,8 +414,10 @@ static __always_inline bool kt_blk_complete_fast(struct kt_inst *inst,
 {
 	u64 start = kt_blk_issue_stamp(rq), now;
 
+	/* kt_filter_dev(), with the disk looked up only under a filter. */
 	if (unlikely(!start || start < inst->enabled_ns ||
-		     !kt_filter_dev(&inst->filter, kt_blk_dev(rq)) ||
+		     ((inst->filter.flags & KTRACE_ENABLE_DEV) &&
+		      inst->filter.dev != kt_blk_dev(rq)) ||
 		     !kt_stamp_fast(&now)))
 		return false;
 	kt_inst_add_hot(inst, max(now, start) - start);
@@ -432,20 +435,35 @@ static void kt_blk_on_complete(void *data, struct request *rq,
 	kt_blk_complete(probe, rq);
 }
 
+/* Hooked only while some instance wants the queued time (-Q). */
+static struct kt_tp_hook kt_blk_insert_hook[] = {
+	{ .name = "block_rq_insert", .func = kt_blk_on_insert },
+};
+
 /*
  * Keeps count of the instances that need the table, before @inst is
- * published to the handlers; kt_probe_lock held.
+ * published to the handlers, and hooks insert for the first -Q one;
+ * kt_probe_lock held.
  */
 static int kt_blk_inst_attach(struct kt_inst *inst)
 {
 	struct kt_blk *blk = inst->probe->priv;
+	bool queued = inst->opts & KTRACE_BLOCK_LATENCY_QUEUED;
 	bool first;
+	int err;
 
 	if (!kt_blk_inst_submitter(inst))
 		return 0;
+	if (queued && !blk->nr_queued) {
+		err = kt_tp_register(kt_blk_insert_hook,
+				     ARRAY_SIZE(kt_blk_insert_hook),
+				     inst->probe);
+		if (err)
+			return err;
+	}
 	first = !blk->nr_submitter;
 	WRITE_ONCE(blk->nr_submitter, blk->nr_submitter + 1);
-	if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) {
+	if (queued) {
 		first |= !blk->nr_queued;
 		WRITE_ONCE(blk->nr_queued, blk->nr_queued + 1);
 	}
@@ -468,13 +486,22 @@ static void kt_blk_inst_detach(struct kt_inst *inst)
 
 	if (!kt_blk_inst_submitter(inst))
 		return;
-	if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED)
+	if (inst->opts & KTRACE_BLOCK_LATENCY_QUEUED) {
 		WRITE_ONCE(blk->nr_queued, blk->nr_queued - 1);
+		if (!blk->nr_queued)
+			kt_tp_unregister(kt_blk_insert_hook,
+					 ARRAY_SIZE(kt_blk_insert_hook),
+					 inst->probe);
+	}
 	WRITE_ONCE(blk->nr_submitter, blk->nr_submitter - 1);
 }
 
+/*
+ * Issue and completion, for every instance.  A lone instance that needs
+ * no submitter, on a kernel and queue where the block layer stamps the
+ * issue, costs one early return at issue and the hot path at completion.
+ */
 static struct kt_tp_hook kt_blk_hooks[] = {
-	{ .name = "block_rq_insert", .func = kt_blk_on_insert },
 	{ .name = "block_rq_issue", .func = kt_blk_on_issue },
 	{ .name = "block_rq_complete", .func = kt_blk_on_complete },
 };
