@@ -151,24 +151,49 @@ static __always_inline u64 kt_tsc_since(u64 start)
 }
 
 /*
+ * The extrapolation of kt_stamp_fast() into @ns, not held: with the TSC,
+ * from this CPU's anchor (@s), if it is under a millisecond old.
+ */
+static __always_inline bool kt_stamp_extrapolate(struct kt_stamp_cpu *s,
+						 u64 *ns)
+{
+	const struct kt_stamp_anchor *a;
+	u64 d;
+
+	if (!static_branch_likely(&kt_cycles_tsc))
+		return false;
+	a = &s->a[READ_ONCE(s->idx) & 1];
+	d = rdtsc_ordered() - a->cycles;
+	if (unlikely(d >= kt_cycles_per_ms))
+		return false;
+	*ns = a->ns + kt_tsc_ns(d);
+	return true;
+}
+
+/*
  * kt_stamp() where it costs no call: with the TSC, from an anchor under a
  * millisecond old.  Returns false, having changed nothing, otherwise.
  */
 static __always_inline bool kt_stamp_fast(u64 *stamp)
 {
-	const struct kt_stamp_anchor *a;
-	struct kt_stamp_cpu *s;
-	u64 d;
+	struct kt_stamp_cpu *s = this_cpu_ptr(&kt_stamp_cpu);
+	u64 ns;
 
-	if (!static_branch_likely(&kt_cycles_tsc))
+	if (!kt_stamp_extrapolate(s, &ns))
 		return false;
-	s = this_cpu_ptr(&kt_stamp_cpu);
-	a = &s->a[READ_ONCE(s->idx) & 1];
-	d = rdtsc_ordered() - a->cycles;
-	if (unlikely(d >= kt_cycles_per_ms))
-		return false;
-	*stamp = kt_stamp_hold(s, a->ns + kt_tsc_ns(d));
+	*stamp = kt_stamp_hold(s, ns);
 	return true;
+}
+
+/*
+ * kt_stamp_fast() for one end of a latency: not held at the CPU's latest
+ * stamp, which orders one CPU's records but means nothing to a latency
+ * whose two ends may be taken on two CPUs; its caller clamps a negative
+ * latency at 0.
+ */
+static __always_inline bool kt_stamp_fast_latency(u64 *stamp)
+{
+	return kt_stamp_extrapolate(this_cpu_ptr(&kt_stamp_cpu), stamp);
 }
 
 static __always_inline u64 kt_stamp(void)
@@ -201,6 +226,11 @@ static __always_inline u64 kt_tsc_since(u64 start)
 }
 
 static __always_inline bool kt_stamp_fast(u64 *stamp)
+{
+	return false;
+}
+
+static __always_inline bool kt_stamp_fast_latency(u64 *stamp)
 {
 	return false;
 }

@@ -14,7 +14,7 @@
  * wait belongs to the task that waited, so every instance's filters are
  * evaluated on that task, never on whoever ran the wakeup: at switch-in,
  * or for a lone instance filtering on pid or tgid alone, which a task
- * keeps for life, at the start, so that other tasks take no entry.
+ * keeps, at the start, so that other tasks take no entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,6 +48,16 @@ static noinline void kt_rql_start(struct kt_probe *probe,
 	}
 }
 
+/* Whether @p is running on a CPU: current there, or being switched. */
+static __always_inline bool kt_rql_on_cpu(struct task_struct *p)
+{
+#ifdef CONFIG_SMP
+	return READ_ONCE(p->on_cpu);
+#else
+	return p == current;
+#endif
+}
+
 /* kt_rql_start() at the time of the call. */
 static noinline void kt_rql_start_now(struct kt_probe *probe,
 				      struct task_struct *p)
@@ -58,8 +68,8 @@ static noinline void kt_rql_start_now(struct kt_probe *probe,
 /*
  * A task is woken: its wait starts.  The hot path, for probe->fast, makes
  * no call: a task the lone instance filters out is counted as a filtered
- * hit at once and takes no entry, since its filters (pid and tgid) are
- * the task's for life; any other task has its start stored inline.  The
+ * hit at once and takes no entry, since what it filters on (pid and
+ * tgid) the task keeps; any other task has its start stored inline.  The
  * rest goes out of line by a tail call.
  */
 static void kt_rql_on_wakeup(void *data, struct task_struct *p)
@@ -69,12 +79,19 @@ static void kt_rql_on_wakeup(void *data, struct task_struct *p)
 	u64 now;
 
 	if (likely(inst)) {
+		/*
+		 * Still running on its CPU (woken before it blocked, under
+		 * its run queue's lock, so never mid-switch): no wait starts,
+		 * and no entry is left for the switch to free when it blocks.
+		 */
+		if (kt_rql_on_cpu(p))
+			return;
 		if (!kt_filter_task_ids(&inst->filter, p)) {
 			this_cpu_inc(inst->stats->hits);
 			this_cpu_inc(inst->stats->filtered);
 			return;
 		}
-		if (likely(p->pid && kt_stamp_fast(&now) &&
+		if (likely(p->pid && kt_stamp_fast_latency(&now) &&
 			   kt_pidtab_set(probe->priv, p->pid, now, 0)))
 			return;
 	}
@@ -186,7 +203,7 @@ static __always_inline bool kt_rql_end_fast(struct kt_inst *inst,
 
 	if (unlikely(start < inst->enabled_clock ||
 		     !kt_filter_task_ids(&inst->filter, next) ||
-		     !kt_stamp_fast(&now)))
+		     !kt_stamp_fast_latency(&now)))
 		return false;
 	kt_inst_add_hot(inst, max(now, start) - start);
 	return true;
@@ -206,18 +223,18 @@ static void kt_rql_on_switch(void *data, bool preempt,
 	struct kt_probe *probe = data;
 	struct kt_inst *inst = rcu_dereference_sched(probe->fast);
 	u64 start;
-	int s;
 
 	if (unlikely(!inst) ||
 	    (prev->pid && READ_ONCE(prev->__state) == TASK_RUNNING)) {
 		kt_rql_switch_all(probe, prev, next);
 		return;
 	}
-	if (prev->pid) {
-		s = kt_pidtab_find(probe->priv, prev->pid);
-		if (unlikely(s >= 0))
-			kt_pidtab_release(probe->priv, s);
-	}
+	/*
+	 * prev blocked, or is idle: the fast path's wakeups leave no entry
+	 * for a task that blocks without waiting.  (One the general path
+	 * left, while another instance was enabled, is overwritten by the
+	 * task's next wakeup or preemption, before it can be taken.)
+	 */
 	if (!next->pid)
 		return;
 	start = kt_rql_take(probe->priv, next);

@@ -114,23 +114,41 @@ static void clock_test_to_clock(struct kunit *test)
 
 static void clock_test_stamps(struct kunit *test)
 {
-	u64 before, stamp, after, prev = 0;
+	u64 before, stamp, latency_end = 0, after, prev = 0;
 	unsigned long flags;
-	int i;
+	int i, nr_fast = 0;
+	bool fast;
 
 	/* 3 ms in steps of 0.25 ms: the anchor is renewed on the way. */
 	for (i = 0; i < 12; i++) {
 		local_irq_save(flags);
 		before = kt_clock();
 		stamp = kt_stamp();
+		/*
+		 * The anchor is fresh: the latencies' reading extrapolates
+		 * from it, unless it turned 1 ms old in between.
+		 */
+		fast = kt_stamp_fast_latency(&latency_end);
 		after = kt_clock();
 		local_irq_restore(flags);
 		KUNIT_EXPECT_GE(test, stamp + CLOCK_TEST_SLACK_NS, before);
 		KUNIT_EXPECT_LE(test, stamp, after + CLOCK_TEST_SLACK_NS);
 		KUNIT_EXPECT_GE(test, stamp + CLOCK_TEST_SLACK_NS, prev);
 		prev = stamp;
+		nr_fast += fast;
+		if (fast) {
+			KUNIT_EXPECT_GE(test, latency_end + CLOCK_TEST_SLACK_NS,
+					stamp);
+			KUNIT_EXPECT_LE(test, latency_end,
+					after + CLOCK_TEST_SLACK_NS);
+		}
 		clock_test_spin(250 * NSEC_PER_USEC);
 	}
+	/* Without the TSC there is nothing to extrapolate. */
+	if (kt_cycles_are_tsc())
+		KUNIT_EXPECT_GT(test, nr_fast, 0);
+	else
+		KUNIT_EXPECT_EQ(test, nr_fast, 0);
 }
 
 static void clock_cycles_since(struct kunit *test)
