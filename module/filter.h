@@ -100,9 +100,15 @@ static inline bool kt_filter_task(const struct kt_filter *f,
 	return !kt_filter_named(f) || kt_filter_task_named(f, task);
 }
 
+/* Whether @f filters on a disk: without, a caller need not look it up. */
+static inline bool kt_filter_on_dev(const struct kt_filter *f)
+{
+	return f->flags & KTRACE_ENABLE_DEV;
+}
+
 static inline bool kt_filter_dev(const struct kt_filter *f, u32 dev)
 {
-	return !(f->flags & KTRACE_ENABLE_DEV) || f->dev == dev;
+	return !kt_filter_on_dev(f) || f->dev == dev;
 }
 
 #endif /* _KTRACE_FILTER_H */

@@ -204,14 +204,22 @@ static inline void kt_inst_add(struct kt_inst *inst, const u64 key[2],
 	kt_inst_add_key(inst, key[0], key[1], value);
 }
 
+/* Whether @inst has one unkeyed log2 histogram: kt_inst_add_hot()'s. */
+static inline bool kt_inst_hot_hist(const struct kt_inst *inst)
+{
+	return inst->key == KTRACE_KEY_NONE && !inst->agg->p.capacity &&
+	       inst->agg->p.hist == KTRACE_HIST_LOG2;
+}
+
 /* A timed hit of kt_inst_add_hot(), out of line: the cost of adding. */
 void kt_inst_add_timed(struct kt_inst *inst, u64 value);
 
 /*
  * Counts a hit of @inst and adds @value to its one unkeyed log2
- * histogram, for the hot path of a probe->fast instance that has one:
- * inline and without a call, so that the handler saves no registers,
- * but for the one hit in KTRACE_STATS_TIME_SAMPLE that is timed.
+ * histogram, for the hot path of a probe->fast instance that has one
+ * (kt_inst_hot_hist()): inline and without a call, so that the handler
+ * saves no registers, but for the one hit in KTRACE_STATS_TIME_SAMPLE
+ * that is timed.
  */
 static __always_inline void kt_inst_add_hot(struct kt_inst *inst, u64 value)
 {

@@ -397,8 +397,7 @@ static noinline void kt_blk_complete(struct kt_probe *probe,
  */
 static bool kt_blk_inst_fast(const struct kt_inst *inst)
 {
-	return !kt_blk_inst_submitter(inst) && inst->key == KTRACE_KEY_NONE &&
-	       inst->agg->p.hist == KTRACE_HIST_LOG2 && !inst->agg->p.capacity;
+	return !kt_blk_inst_submitter(inst) && kt_inst_hot_hist(inst);
 }
 
 /*
@@ -414,10 +413,9 @@ static __always_inline bool kt_blk_complete_fast(struct kt_inst *inst,
 {
 	u64 start = kt_blk_issue_stamp(rq), now;
 
-	/* kt_filter_dev(), with the disk looked up only under a filter. */
 	if (unlikely(!start || start < inst->enabled_ns ||
-		     ((inst->filter.flags & KTRACE_ENABLE_DEV) &&
-		      inst->filter.dev != kt_blk_dev(rq)) ||
+		     (kt_filter_on_dev(&inst->filter) &&
+		      !kt_filter_dev(&inst->filter, kt_blk_dev(rq))) ||
 		     !kt_stamp_fast(&now)))
 		return false;
 	kt_inst_add_hot(inst, max(now, start) - start);

@@ -249,9 +249,7 @@ static void kt_rql_on_switch(void *data, bool preempt,
  */
 static bool kt_rql_inst_fast(const struct kt_inst *inst)
 {
-	return inst->key == KTRACE_KEY_NONE && !inst->agg->p.capacity &&
-	       inst->agg->p.hist == KTRACE_HIST_LOG2 &&
-	       !kt_filter_named(&inst->filter);
+	return kt_inst_hot_hist(inst) && !kt_filter_named(&inst->filter);
 }
 
 static struct kt_tp_hook kt_rql_hooks[] = {
